@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "distributor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "distributor", targets: ["DistributorCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // FreeSWITCH-style XML: libxml2 parsing, X-PRE-PROCESS and $${} pre-processing.
+        .target(name: "XMLConfig", dependencies: ["CLibXML2"]),
+        // IPv4/IPv6 addresses and CIDR networks, for ACLs and transports alike.
+        .target(name: "IPAddressing"),
+        // Typed, immutable configuration values read from the XML tree.
+        .target(name: "Configuration", dependencies: ["XMLConfig", "IPAddressing"]),
+        // mod_distributor's credit round robin; pure, no configuration or I/O.
+        .target(name: "Distributor"),
+        // The API command registry shared by the dialplan, the event socket and the CLI.
+        .target(name: "APICommands"),
+        // The running service's state: current configuration, reload, and the commands on it.
+        .target(name: "Control", dependencies: ["Configuration", "Distributor", "APICommands"]),
+        .executableTarget(
+            name: "DistributorCLI",
+            dependencies: [
+                "Control", "Configuration", "XMLConfig", "Distributor", "APICommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"]),
+        .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control"]),
+    ]
+)

@@ -1,0 +1,42 @@
+import Synchronization
+
+/// The API commands every front end shares. Names are matched case-insensitively.
+public final class CommandRegistry: Sendable {
+    private let commands = Mutex<[String: APICommand]>([:])
+
+    public init() {}
+
+    public func register(_ command: APICommand) {
+        commands.withLock { $0[command.name.lowercased()] = command }
+    }
+
+    public func command(named name: String) -> APICommand? {
+        commands.withLock { $0[name.lowercased()] }
+    }
+
+    public var all: [APICommand] {
+        commands.withLock { $0.values.sorted { $0.name < $1.name } }
+    }
+
+    /// Runs `name arguments`; nil when no such command exists.
+    public func execute(name: String, arguments: String) -> String? {
+        command(named: name)?.run(arguments)
+    }
+
+    /// Runs a whole command line (`distributor 2gw gw1`), answering an unknown command the
+    /// way FreeSWITCH's event socket does.
+    public func execute(line: String) -> String {
+        let (name, arguments) = Self.splitCommandLine(line)
+        return execute(name: name, arguments: arguments) ?? "-ERR \(name) Command not found!\n"
+    }
+
+    /// `"sofia profile x"` -> `("sofia", "profile x")`: the name ends at the first space.
+    public static func splitCommandLine(_ line: String) -> (name: String, arguments: String) {
+        var text = Substring(line)
+        while text.first == " " { text.removeFirst() }
+        guard let space = text.firstIndex(of: " ") else { return (String(text), "") }
+        var arguments = text[text.index(after: space)...]
+        while arguments.first == " " { arguments.removeFirst() }
+        return (String(text[..<space]), String(arguments))
+    }
+}

@@ -1,0 +1,43 @@
+import XMLConfig
+
+/// A sofia profile from `conf/sip_profiles/*.xml`: its settings and its gateways.
+public struct SIPProfile: Hashable, Sendable {
+    public let name: String
+    public let settings: SettingsParameters
+    public let gateways: [GatewayDefinition]
+    public let location: SourceLocation
+
+    public var sipIP: String { settings["sip-ip"] ?? "127.0.0.1" }
+    public var sipPort: Int { settings["sip-port"].flatMap { Int($0) } ?? 5060 }
+    public var externalSIPIP: String? { settings["ext-sip-ip"] }
+    public var context: String { settings["context"] ?? "default" }
+    public var inboundACL: String? { settings["apply-inbound-acl"] }
+
+    public func gateway(named name: String) -> GatewayDefinition? {
+        gateways.first { $0.name == name }
+    }
+
+    static func read(_ element: XMLElement, into diagnostics: inout [Diagnostic]) -> SIPProfile? {
+        guard let name = element[attribute: "name"], !name.isEmpty else {
+            diagnostics.append(.error("missing attribute \"name\"; profile skipped", at: element))
+            return nil
+        }
+        let settings = SettingsParameters.read(element.child(named: "settings"), into: &diagnostics)
+        if let port = settings.parameter("sip-port"), Int(port.value).map({ (1...65535).contains($0) }) != true {
+            diagnostics.append(Diagnostic(.error, at: port.location, element: "<param name=\"sip-port\">",
+                                          "\"\(port.value)\" is not a port number (1-65535)"))
+        }
+        var gateways: [GatewayDefinition] = []
+        for container in element.children(named: "gateways") {
+            for gatewayElement in container.children(named: "gateway") {
+                guard let gateway = GatewayDefinition.read(gatewayElement, into: &diagnostics) else { continue }
+                if gateways.contains(where: { $0.name == gateway.name }) {
+                    diagnostics.append(.warning("duplicate gateway name; ignored", at: gatewayElement))
+                    continue
+                }
+                gateways.append(gateway)
+            }
+        }
+        return SIPProfile(name: name, settings: settings, gateways: gateways, location: element.location)
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibXML2
+
+/// Reads one XML file with libxml2 into an `XMLElement` tree. Nothing else in the project touches
+/// libxml2. The network is never used and entities are not expanded.
+enum LibXMLDocumentReader {
+    enum Failure: Error {
+        case unreadable(String)
+        case malformed(line: Int, reason: String)
+    }
+
+    static func read(path: String, displayPath: String) -> Result<XMLElement, Failure> {
+        guard let bytes = readFile(path) else {
+            return .failure(.unreadable(describeErrno()))
+        }
+        return parse(bytes, displayPath: displayPath)
+    }
+
+    static func parse(_ bytes: [UInt8], displayPath: String) -> Result<XMLElement, Failure> {
+        guard let context = xmlNewParserCtxt() else {
+            return .failure(.malformed(line: 0, reason: "libxml2 could not allocate a parser"))
+        }
+        defer { xmlFreeParserCtxt(context) }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlCtxtReadMemory(context, $0, Int32(buffer.count), displayPath, nil, options)
+            }
+        }
+        guard let document else {
+            return .failure(lastError(context))
+        }
+        defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else {
+            return .failure(.malformed(line: 0, reason: "the document has no root element"))
+        }
+        return .success(element(from: root, file: displayPath))
+    }
+
+    private static func element(from node: xmlNodePtr, file: String) -> XMLElement {
+        var attributes: [XMLElement.Attribute] = []
+        var property = node.pointee.properties
+        while let current = property {
+            let name = String(cString: current.pointee.name)
+            var value = ""
+            if let raw = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
+                value = String(cString: raw)
+                free(raw)
+            }
+            attributes.append(.init(name: name, value: value))
+            property = current.pointee.next
+        }
+        var children: [XMLElement] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                children.append(element(from: current, file: file))
+            }
+            child = current.pointee.next
+        }
+        return XMLElement(
+            name: String(cString: node.pointee.name),
+            attributes: attributes,
+            children: children,
+            location: SourceLocation(file: file, line: Int(xmlGetLineNo(node)))
+        )
+    }
+
+    private static func lastError(_ context: xmlParserCtxtPtr) -> Failure {
+        guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else {
+            return .malformed(line: 0, reason: "not well-formed XML")
+        }
+        let text = String(cString: message).trimmingWhitespace()
+        return .malformed(line: Int(error.pointee.line), reason: text)
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count > 0 { bytes.append(contentsOf: chunk[0..<count]) }
+            if count < chunk.count {
+                if ferror(file) != 0 { return nil }
+                break
+            }
+        }
+        return bytes
+    }
+
+    private static func describeErrno() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+extension String {
+    public func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
