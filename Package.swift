@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "distributor", targets: ["DistributorCLI"]),
+        .executable(name: "distributor-bench", targets: ["DistributorBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,10 +36,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "DistributorBench", dependencies: ["Distributor"], path: "Sources/DistributorBench"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"]),
-        .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig", "TestSupport"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "XMLConfig", "TestSupport"]),
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

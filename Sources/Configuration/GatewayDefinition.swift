@@ -11,6 +11,12 @@ public struct GatewayDefinition: Hashable, Sendable {
         public let name: String
         public let value: String
         public let direction: Direction
+
+        public init(name: String, value: String, direction: Direction) {
+            self.name = name
+            self.value = value
+            self.direction = direction
+        }
     }
 
     public let name: String

@@ -36,9 +36,9 @@ public struct WeightedList: Sendable {
     /// The next node, skipping (but charging) the excluded names; nil when nothing can be picked.
     public mutating func pick(excluding exclusions: [String] = []) -> WeightedNode? {
         guard !nodes.isEmpty else { return nil }
-        var excluded = Set<Int>()
+        var excluded: [Int] = []
         for name in exclusions {
-            if let indices = indicesByName[name] { excluded.formUnion(indices) }
+            for index in indicesByName[name] ?? [] where !excluded.contains(index) { excluded.append(index) }
         }
         guard !excluded.isEmpty else { return take(advance()) }
         if excluded.count == nodes.count {
@@ -58,11 +58,19 @@ public struct WeightedList: Sendable {
 
     /// Starts a new cycle at the first node, as load, reload and modify do.
     public mutating func reset() {
-        credit = nodes.map(\.weight)
-        next = nodes.indices.map { $0 + 1 < nodes.count ? $0 + 1 : -1 }
-        previous = nodes.indices.map { $0 - 1 }
-        first = nodes.isEmpty ? -1 : 0
-        withCredit = nodes.count
+        let count = nodes.count
+        if credit.count != count {
+            credit = Array(repeating: 0, count: count)
+            next = Array(repeating: -1, count: count)
+            previous = Array(repeating: -1, count: count)
+        }
+        for index in 0..<count {
+            credit[index] = nodes[index].weight
+            next[index] = index + 1 < count ? index + 1 : -1
+            previous[index] = index - 1
+        }
+        first = count == 0 ? -1 : 0
+        withCredit = count
         cursor = first
     }
 
@@ -107,7 +115,7 @@ public struct WeightedList: Sendable {
         withCredit -= 1
     }
 
-    private func hasCredit(outside excluded: Set<Int>) -> Bool {
+    private func hasCredit(outside excluded: [Int]) -> Bool {
         var excludedWithCredit = 0
         for index in excluded where credit[index] > 0 { excludedWithCredit += 1 }
         return withCredit > excludedWithCredit

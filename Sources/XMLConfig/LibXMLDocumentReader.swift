@@ -8,6 +8,10 @@ import CLibXML2
 /// Reads one XML file with libxml2 into an `XMLElement` tree. Nothing else in the project touches
 /// libxml2. The network is never used and entities are not expanded.
 enum LibXMLDocumentReader {
+    private final class FirstError {
+        var failure: Failure?
+    }
+
     enum Failure: Error {
         case unreadable(String)
         case malformed(line: Int, reason: String)
@@ -21,19 +25,38 @@ enum LibXMLDocumentReader {
     }
 
     static func parse(_ bytes: [UInt8], displayPath: String) -> Result<XMLElement, Failure> {
+        guard !bytes.isEmpty else {
+            return .failure(.malformed(line: 1, reason: "the file is empty"))
+        }
         guard let context = xmlNewParserCtxt() else {
             return .failure(.malformed(line: 0, reason: "libxml2 could not allocate a parser"))
         }
         defer { xmlFreeParserCtxt(context) }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
+        // The first error names the place to fix; libxml2 keeps only the last one, often an
+        // "end of data" at the bottom of the file, so a handler records the first instead.
+        let firstError = FirstError()
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(firstError).toOpaque()) { userData, error in
+            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let box = Unmanaged<FirstError>.fromOpaque(userData).takeUnretainedValue()
+            if box.failure == nil {
+                let text = error.pointee.message.map { String(cString: $0).trimmingWhitespace() } ?? "not well-formed XML"
+                box.failure = .malformed(line: Int(error.pointee.line), reason: text)
+            }
+        }
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 xmlCtxtReadMemory(context, $0, Int32(buffer.count), displayPath, nil, options)
             }
         }
+        if let failure = firstError.failure {
+            if let document { xmlFreeDoc(document) }
+            return .failure(failure)
+        }
         guard let document else {
-            return .failure(lastError(context))
+            return .failure(.malformed(line: 0, reason: "not well-formed XML"))
         }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else {
@@ -69,14 +92,6 @@ enum LibXMLDocumentReader {
             children: children,
             location: SourceLocation(file: file, line: Int(xmlGetLineNo(node)))
         )
-    }
-
-    private static func lastError(_ context: xmlParserCtxtPtr) -> Failure {
-        guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else {
-            return .malformed(line: 0, reason: "not well-formed XML")
-        }
-        let text = String(cString: message).trimmingWhitespace()
-        return .malformed(line: Int(error.pointee.line), reason: text)
     }
 
     private static func readFile(_ path: String) -> [UInt8]? {
