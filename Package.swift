@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -27,12 +28,28 @@ let package = Package(
         .target(name: "Distributor"),
         // The API command registry shared by the dialplan, the event socket and the CLI.
         .target(name: "APICommands"),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
+        // FreeSWITCH's call causes and their SIP status tables.
+        .target(name: "Causes"),
+        // The XML dialplan: hunting, conditions, variable and API expansion, applications.
+        .target(name: "Dialplan", dependencies: [
+            "CPCRE2", "Causes", "Configuration", "XMLConfig", "APICommands",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The running service's state: current configuration, reload, and the commands on it.
-        .target(name: "Control", dependencies: ["Configuration", "Distributor", "APICommands"]),
+        .target(name: "Control", dependencies: [
+            "Configuration", "Distributor", "APICommands", "Dialplan",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "DistributorCLI",
             dependencies: [
-                "Control", "Configuration", "XMLConfig", "Distributor", "APICommands",
+                "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +59,7 @@ let package = Package(
         .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "XMLConfig", "TestSupport"]),
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
+        .testTarget(name: "DialplanTests", dependencies: ["Dialplan", "Causes", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

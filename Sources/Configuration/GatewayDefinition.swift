@@ -25,14 +25,10 @@ public struct GatewayDefinition: Hashable, Sendable {
     public let location: SourceLocation
 
     /// FreeSWITCH's `register` defaults to true.
-    public var registers: Bool { parameters["register"].map(Self.isTrue) ?? true }
+    public var registers: Bool { parameters["register"].map(switchTrue) ?? true }
 
     /// `proxy`, else `realm`, else the gateway name (FreeSWITCH's fallbacks).
     public var proxy: String { parameters["proxy"] ?? parameters["realm"] ?? name }
-
-    public static func isTrue(_ value: String) -> Bool {
-        ["true", "yes", "on", "enabled", "active", "allow", "1"].contains(value.lowercased())
-    }
 
     static func read(_ element: XMLElement, into diagnostics: inout [Diagnostic]) -> GatewayDefinition? {
         guard let name = element[attribute: "name"], !name.isEmpty else {

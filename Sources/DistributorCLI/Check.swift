@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Dialplan
 import Foundation
 import XMLConfig
 
@@ -12,7 +13,8 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let loader = ConfigurationLoader(configurationDirectory: tree.configurationDirectory, dialplanDirectory: tree.dialplanDirectory)
-        let configuration = loader.load()
+        var configuration = loader.load()
+        configuration.diagnostics += CompiledDialplan(configuration.dialplan).diagnostics
         print(ConfigurationReport(configuration).text, terminator: "")
         for diagnostic in configuration.diagnostics {
             FileHandle.standardError.write(Data("\(diagnostic.severity): \(diagnostic)\n".utf8))

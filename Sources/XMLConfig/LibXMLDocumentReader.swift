@@ -79,10 +79,16 @@ enum LibXMLDocumentReader {
             property = current.pointee.next
         }
         var children: [XMLElement] = []
+        var text = ""
         var child = node.pointee.children
         while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
                 children.append(element(from: current, file: file))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { text += String(cString: content) }
+            default:
+                break
             }
             child = current.pointee.next
         }
@@ -90,6 +96,7 @@ enum LibXMLDocumentReader {
             name: String(cString: node.pointee.name),
             attributes: attributes,
             children: children,
+            text: children.isEmpty ? text : "",
             location: SourceLocation(file: file, line: Int(xmlGetLineNo(node)))
         )
     }

@@ -64,12 +64,13 @@ public struct PreProcessor: Sendable {
 
     private mutating func expand(_ element: XMLElement, directory: String, stack: [String]) -> [XMLElement] {
         let attributes = element.attributes.map { XMLElement.Attribute(name: $0.name, value: substitute($0.value, in: element)) }
-        let substituted = element.replacing(attributes: attributes, children: element.children)
+        let text = substitute(element.text, in: element)
+        let substituted = element.replacing(attributes: attributes, children: element.children, text: text)
         if element.name == "X-PRE-PROCESS" {
             return directive(substituted, directory: directory, stack: stack)
         }
         let children = element.children.flatMap { expand($0, directory: directory, stack: stack) }
-        return [substituted.replacing(attributes: attributes, children: children)]
+        return [substituted.replacing(attributes: attributes, children: children, text: text)]
     }
 
     private mutating func directive(_ element: XMLElement, directory: String, stack: [String]) -> [XMLElement] {

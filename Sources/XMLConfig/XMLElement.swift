@@ -9,12 +9,15 @@ public struct XMLElement: Hashable, Sendable {
     public let name: String
     public let attributes: [Attribute]
     public let children: [XMLElement]
+    /// The element's own text (and CDATA), e.g. an `<expression>` regex or an action's data.
+    public let text: String
     public let location: SourceLocation
 
-    public init(name: String, attributes: [Attribute] = [], children: [XMLElement] = [], location: SourceLocation) {
+    public init(name: String, attributes: [Attribute] = [], children: [XMLElement] = [], text: String = "", location: SourceLocation) {
         self.name = name
         self.attributes = attributes
         self.children = children
+        self.text = text
         self.location = location
     }
 
@@ -41,7 +44,7 @@ public struct XMLElement: Hashable, Sendable {
         return "<\(name)>"
     }
 
-    func replacing(attributes: [Attribute], children: [XMLElement]) -> XMLElement {
-        XMLElement(name: name, attributes: attributes, children: children, location: location)
+    func replacing(attributes: [Attribute], children: [XMLElement], text: String) -> XMLElement {
+        XMLElement(name: name, attributes: attributes, children: children, text: text, location: location)
     }
 }

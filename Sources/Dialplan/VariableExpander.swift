@@ -1,0 +1,116 @@
+import APICommands
+import Logging
+
+/// FreeSWITCH's `switch_channel_expand_variables`: `${var}`, `${api(args)}`, `${api args}`,
+/// `$${global}`, nested from the inside out, with a recursion limit.
+public struct VariableExpander: Sendable {
+    public static let recursionLimit = 100
+
+    public let commands: CommandRegistry
+    public let globals: [String: String]
+    public let logger: Logger
+
+    public init(commands: CommandRegistry, globals: [String: String], logger: Logger) {
+        self.commands = commands
+        self.globals = globals
+        self.logger = logger
+    }
+
+    /// Expands `text`, looking names up with `lookup` (channel variables, then caller-profile
+    /// fields) and then the global variables. An unknown name expands to nothing.
+    public func expand(_ text: String, lookup: (String) -> String?) -> String {
+        expand(Substring(text), depth: 0, lookup: lookup)
+    }
+
+    private func expand(_ text: Substring, depth: Int, lookup: (String) -> String?) -> String {
+        guard text.contains("$") else { return String(text) }
+        guard depth <= Self.recursionLimit else {
+            logger.error("variable expansion nested deeper than \(Self.recursionLimit) levels; left as it is: \(text)")
+            return String(text)
+        }
+        var output = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "$" else {
+                output.append(character)
+                index = text.index(after: index)
+                continue
+            }
+            let afterDollar = text.index(after: index)
+            let isGlobal = text[afterDollar...].hasPrefix("${")
+            guard isGlobal || text[afterDollar...].hasPrefix("{") else {
+                output.append(character)
+                index = afterDollar
+                continue
+            }
+            let open = isGlobal ? text.index(after: afterDollar) : afterDollar
+            guard let close = Self.matchingBrace(in: text, from: open) else {
+                output += text[index...]
+                break
+            }
+            let inner = text[text.index(after: open)..<close]
+            output += isGlobal ? globals[expand(inner, depth: depth + 1, lookup: lookup)] ?? ""
+                : resolve(inner, depth: depth, lookup: lookup)
+            index = text.index(after: close)
+        }
+        return output
+    }
+
+    /// The contents of one `${...}`: an API call or a variable name.
+    private func resolve(_ inner: Substring, depth: Int, lookup: (String) -> String?) -> String {
+        let paren = inner.firstIndex(of: "(")
+        let space = inner.firstIndex(of: " ")
+        if let paren, space.map({ paren < $0 }) ?? true, let end = inner.lastIndex(of: ")"), end > paren {
+            let name = inner[..<paren].trimmingCharacters()
+            return callAPI(name, arguments: expand(inner[inner.index(after: paren)..<end], depth: depth + 1, lookup: lookup))
+        }
+        if let space {
+            return callAPI(String(inner[..<space]), arguments: expand(inner[inner.index(after: space)...], depth: depth + 1, lookup: lookup))
+        }
+        var name = expand(inner, depth: depth + 1, lookup: lookup)
+        var offset: Int?
+        var length: Int?
+        if let colon = name.firstIndex(of: ":") {
+            let numbers = name[name.index(after: colon)...].split(separator: ":", omittingEmptySubsequences: false)
+            offset = Int(numbers[0])
+            length = numbers.count > 1 ? Int(numbers[1]) : nil
+            name = String(name[..<colon])
+        }
+        guard let value = lookup(name) ?? globals[name] else { return "" }
+        guard let offset else { return value }
+        return Self.substring(value, offset: offset, length: length)
+    }
+
+    private func callAPI(_ name: String, arguments: String) -> String {
+        guard let output = commands.execute(name: name, arguments: arguments) else {
+            logger.warning("no API command named \"\(name)\" in an expansion; it expands to nothing")
+            return ""
+        }
+        return output
+    }
+
+    /// `${var:offset:length}`; a negative offset counts from the end.
+    static func substring(_ value: String, offset: Int, length: Int?) -> String {
+        let characters = Array(value)
+        let start = offset < 0 ? max(0, characters.count + offset) : min(offset, characters.count)
+        let end = length.map { $0 < 0 ? max(start, characters.count + $0) : min(characters.count, start + $0) } ?? characters.count
+        return String(characters[start..<end])
+    }
+
+    private static func matchingBrace(in text: Substring, from open: Substring.Index) -> Substring.Index? {
+        var depth = 0
+        var index = open
+        while index < text.endIndex {
+            switch text[index] {
+            case "{": depth += 1
+            case "}":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}
