@@ -33,6 +33,8 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        // The SIP message library: parse and serialize, no I/O.
+        .target(name: "SIPMessage"),
         // FreeSWITCH's call causes and their SIP status tables.
         .target(name: "Causes"),
         // The XML dialplan: hunting, conditions, variable and API expansion, applications.
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "XMLConfig", "TestSupport"]),
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan", "Causes", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
+        .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

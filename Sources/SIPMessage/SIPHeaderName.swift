@@ -1,0 +1,52 @@
+/// Header names: the canonical spelling used when serializing, compact forms expanded
+/// (RFC 3261 §7.3.3, plus the compact forms registered since), matched ignoring case.
+public enum SIPHeaderName {
+    /// The canonical name for a name as received: `v` -> `Via`, `call-id` -> `Call-ID`; an
+    /// unknown name is kept as it came.
+    public static func canonical(_ name: String) -> String {
+        let key = name.lowercased()
+        if key.count == 1, let long = compact[key] { return long }
+        return known[key] ?? name
+    }
+
+    /// The lowercase key used for look-ups.
+    public static func key(_ name: String) -> String {
+        canonical(name).lowercased()
+    }
+
+    static let compact: [String: String] = [
+        "i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",
+        "c": "Content-Type", "f": "From", "s": "Subject", "k": "Supported", "t": "To", "v": "Via",
+        "o": "Event", "r": "Refer-To", "b": "Referred-By", "u": "Allow-Events", "x": "Session-Expires",
+        "a": "Accept-Contact", "j": "Reject-Contact", "d": "Request-Disposition", "y": "Identity",
+        "n": "Identity-Info",
+    ]
+
+    static let known: [String: String] = {
+        let names = [
+            "Accept", "Accept-Contact", "Accept-Encoding", "Accept-Language", "Alert-Info", "Allow", "Allow-Events",
+            "Authentication-Info", "Authorization", "Call-ID", "Call-Info", "Contact", "Content-Disposition",
+            "Content-Encoding", "Content-Language", "Content-Length", "Content-Type", "CSeq", "Date", "Error-Info",
+            "Event", "Expires", "From", "Identity", "Identity-Info", "In-Reply-To", "Max-Forwards", "Min-Expires",
+            "Min-SE", "MIME-Version", "Organization", "P-Asserted-Identity", "P-Preferred-Identity", "Priority",
+            "Privacy", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Require", "RAck", "Reason", "Record-Route",
+            "Refer-To", "Referred-By", "Reject-Contact", "Remote-Party-ID", "Reply-To", "Request-Disposition", "Require",
+            "Retry-After", "Route", "RSeq", "Server", "Session-Expires", "SIP-ETag", "SIP-If-Match", "Subject",
+            "Subscription-State", "Supported", "Timestamp", "To", "Unsupported", "User-Agent", "Via", "Warning",
+            "WWW-Authenticate",
+        ]
+        return Dictionary(uniqueKeysWithValues: names.map { ($0.lowercased(), $0) })
+    }()
+
+    /// Headers whose value is a comma-separated list that may be split into several fields
+    /// (RFC 3261 §7.3.1). The authentication headers contain commas but are single values.
+    public static func allowsCommaList(_ key: String) -> Bool {
+        listKeys.contains(key)
+    }
+
+    static let listKeys: Set<String> = [
+        "via", "route", "record-route", "contact", "allow", "supported", "require", "proxy-require",
+        "unsupported", "accept", "accept-encoding", "accept-language", "allow-events", "content-encoding",
+        "content-language", "in-reply-to", "warning", "error-info", "alert-info", "call-info", "reason",
+    ]
+}

@@ -1,0 +1,89 @@
+/// The header fields of a message in order. Names are canonical; look-ups ignore case.
+public struct SIPHeaders: Sendable, Hashable, Sequence {
+    public struct Field: Sendable, Hashable {
+        public let name: String
+        public var value: String
+        let key: String
+
+        public init(name: String, value: String) {
+            self.name = SIPHeaderName.canonical(name)
+            self.key = self.name.lowercased()
+            self.value = value
+        }
+    }
+
+    public private(set) var fields: [Field] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, String)]) {
+        fields = pairs.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    public var count: Int { fields.count }
+
+    /// The first field's value.
+    public subscript(name: String) -> String? {
+        let key = SIPHeaderName.key(name)
+        return fields.first { $0.key == key }?.value
+    }
+
+    /// Every field's value, in order (a comma list in one field stays one value).
+    public func values(_ name: String) -> [String] {
+        let key = SIPHeaderName.key(name)
+        return fields.filter { $0.key == key }.map(\.value)
+    }
+
+    /// Every element of a list header, whether sent as several fields or comma-separated.
+    public func elements(_ name: String) -> [String] {
+        values(name).flatMap { SIPGrammar.splitList($0) }
+    }
+
+    public func contains(_ name: String) -> Bool {
+        let key = SIPHeaderName.key(name)
+        return fields.contains { $0.key == key }
+    }
+
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Puts a field before all others (a new Via, a Record-Route).
+    public mutating func prepend(_ name: String, _ value: String) {
+        fields.insert(Field(name: name, value: value), at: 0)
+    }
+
+    /// Replaces every field of that name by one field (appended if there was none).
+    public mutating func set(_ name: String, _ value: String) {
+        let key = SIPHeaderName.key(name)
+        if let first = fields.firstIndex(where: { $0.key == key }) {
+            fields[first].value = value
+            var index = fields.index(after: first)
+            while index < fields.endIndex {
+                if fields[index].key == key { fields.remove(at: index) } else { index += 1 }
+            }
+        } else {
+            add(name, value)
+        }
+    }
+
+    public mutating func remove(_ name: String) {
+        let key = SIPHeaderName.key(name)
+        fields.removeAll { $0.key == key }
+    }
+
+    /// Removes the first element of a list header (the top Via), keeping the rest.
+    public mutating func removeFirstElement(_ name: String) {
+        let key = SIPHeaderName.key(name)
+        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
+        var elements = SIPGrammar.splitList(fields[index].value)
+        elements.removeFirst()
+        if elements.isEmpty {
+            fields.remove(at: index)
+        } else {
+            fields[index].value = elements.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,201 @@
+/// Reads one SIP message from bytes (RFC 3261 §7). Never traps: anything it cannot read is an
+/// `.invalid` with a reason, and with the request's headers when there is enough of it to
+/// answer `400 Bad Request`.
+public enum SIPParser {
+    public static let maximumMessageSize = 65_536
+    public static let maximumHeaderCount = 256
+    public static let maximumLineLength = 8_192
+
+    public enum Framing: Sendable {
+        /// UDP: the datagram is the message; a shorter body than Content-Length is an error
+        /// and bytes past it are dropped (RFC 3261 §18.3).
+        case datagram
+        /// TCP: the framer already cut the message at Content-Length.
+        case stream
+    }
+
+    public enum Result: Sendable {
+        case message(SIPMessage)
+        case invalid(SIPParseError, request: SIPRequest?)
+    }
+
+    public static func parse(_ bytes: [UInt8], framing: Framing = .datagram) -> Result {
+        guard bytes.count <= maximumMessageSize else {
+            return .invalid(SIPParseError("message larger than \(maximumMessageSize) bytes", status: 513), request: nil)
+        }
+        var start = 0
+        while start + 1 < bytes.count, bytes[start] == 0x0D || bytes[start] == 0x0A { start += 1 }
+        guard let (headerEnd, bodyStart) = findHeaderEnd(bytes, from: start) else {
+            return .invalid(SIPParseError("no empty line after the headers"), request: nil)
+        }
+        var lines: [String] = []
+        var lineStart = start
+        var index = start
+        while index < headerEnd {
+            if bytes[index] == 0x0A {
+                var end = index
+                if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+                guard end - lineStart <= maximumLineLength else {
+                    return .invalid(SIPParseError("a header line is longer than \(maximumLineLength) bytes"), request: nil)
+                }
+                lines.append(String(decoding: bytes[lineStart..<end], as: UTF8.self))
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        if lineStart < headerEnd {
+            var end = headerEnd
+            if bytes[end - 1] == 0x0D { end -= 1 }
+            lines.append(String(decoding: bytes[lineStart..<end], as: UTF8.self))
+        }
+        guard let startLine = lines.first, !startLine.isEmpty else {
+            return .invalid(SIPParseError("empty start line"), request: nil)
+        }
+
+        let headers: SIPHeaders
+        switch parseHeaders(lines.dropFirst()) {
+        case .success(let parsed): headers = parsed
+        case .failure(let error): return .invalid(error, request: nil)
+        }
+
+        let isResponse = startLine.hasPrefix("SIP/")
+        var partial: SIPRequest?
+        var method = ""
+        var uri: SIPURI?
+        var status = 0
+        var reason = ""
+        do throws(SIPParseError) {
+            if isResponse {
+                (status, reason) = try parseStatusLine(startLine)
+            } else {
+                let parts = startLine.split(separator: " ", omittingEmptySubsequences: false)
+                guard parts.count == 3, SIPGrammar.isToken(parts[0]) else {
+                    throw SIPParseError("bad request line")
+                }
+                method = String(parts[0])
+                partial = SIPRequest(method: method, uri: SIPURI(host: "invalid"), headers: headers)
+                guard parts[2].uppercased() == "SIP/2.0" else {
+                    throw SIPParseError("SIP version \(parts[2]) is not supported", status: 505)
+                }
+                let parsedURI = try SIPURI(String(parts[1]))
+                guard parsedURI.isSIP || parsedURI.scheme == "tel" else {
+                    throw SIPParseError("URI scheme \(parsedURI.scheme) is not supported", status: 416)
+                }
+                uri = parsedURI
+            }
+            let body = try extractBody(bytes, from: bodyStart, headers: headers, framing: framing)
+            try validate(headers, method: isResponse ? nil : method)
+            if isResponse {
+                return .message(.response(SIPResponse(status: status, reason: reason, headers: headers, body: body)))
+            }
+            return .message(.request(SIPRequest(method: method, uri: uri!, headers: headers, body: body)))
+        } catch {
+            return .invalid(error, request: partial)
+        }
+    }
+
+    /// The index where the header section ends and where the body starts.
+    static func findHeaderEnd(_ bytes: [UInt8], from start: Int) -> (Int, Int)? {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == 0x0A {
+                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { return (index, index + 2) }
+                if index + 2 < bytes.count, bytes[index + 1] == 0x0D, bytes[index + 2] == 0x0A { return (index, index + 3) }
+                if index + 1 == bytes.count || (index + 2 == bytes.count && bytes[index + 1] == 0x0D) {
+                    return nil
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    static func parseStatusLine(_ line: String) throws(SIPParseError) -> (Int, String) {
+        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { throw SIPParseError("bad status line") }
+        guard parts[0].uppercased() == "SIP/2.0" else { throw SIPParseError("SIP version \(parts[0]) is not supported", status: 505) }
+        guard parts[1].count == 3, let status = Int(parts[1]), (100...699).contains(status) else {
+            throw SIPParseError("bad status code \"\(parts[1])\"")
+        }
+        return (status, parts.count == 3 ? String(parts[2]) : "")
+    }
+
+    static func parseHeaders(_ lines: ArraySlice<String>) -> Swift.Result<SIPHeaders, SIPParseError> {
+        var headers = SIPHeaders()
+        var pendingName: Substring?
+        var pendingValue = ""
+        func flush() -> SIPParseError? {
+            guard let name = pendingName else { return nil }
+            guard headers.count < maximumHeaderCount else { return SIPParseError("more than \(maximumHeaderCount) header fields") }
+            headers.add(String(name), pendingValue.trimmingSpaces())
+            pendingName = nil
+            return nil
+        }
+        for line in lines {
+            if let first = line.first, first == " " || first == "\t" {
+                guard pendingName != nil else { return .failure(SIPParseError("continuation line before any header")) }
+                pendingValue += " " + line.trimmingSpaces()
+                continue
+            }
+            if let error = flush() { return .failure(error) }
+            guard let colon = line.firstIndex(of: ":") else {
+                return .failure(SIPParseError("header line without ':'"))
+            }
+            let name = line[..<colon].drop { $0 == " " }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+            let trimmedName = Substring(String(name))
+            guard SIPGrammar.isToken(trimmedName) else {
+                return .failure(SIPParseError("bad header name \"\(line[..<colon])\""))
+            }
+            pendingName = trimmedName
+            pendingValue = String(line[line.index(after: colon)...])
+        }
+        if let error = flush() { return .failure(error) }
+        return .success(headers)
+    }
+
+    static func extractBody(_ bytes: [UInt8], from bodyStart: Int, headers: SIPHeaders, framing: Framing) throws(SIPParseError) -> [UInt8] {
+        let available = bytes.count - bodyStart
+        let lengths = headers.values("Content-Length")
+        guard let text = lengths.first else {
+            if framing == .stream, available > 0 { throw SIPParseError("Content-Length is required over a stream transport") }
+            return Array(bytes[bodyStart...])
+        }
+        guard Set(lengths.map { $0.trimmingSpaces() }).count == 1 else {
+            throw SIPParseError("conflicting Content-Length headers")
+        }
+        let trimmed = text.trimmingSpaces()
+        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(trimmed),
+              length <= maximumMessageSize else {
+            throw SIPParseError("bad Content-Length \"\(text)\"")
+        }
+        guard length <= available else {
+            throw SIPParseError("body shorter than Content-Length (\(available) < \(length))")
+        }
+        return Array(bytes[bodyStart..<(bodyStart + length)])
+    }
+
+    /// The headers without which no transaction can be matched or answered.
+    static func validate(_ headers: SIPHeaders, method: String?) throws(SIPParseError) {
+        guard let callID = headers["Call-ID"], !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
+        guard headers.values("Call-ID").count == 1 else { throw SIPParseError("more than one Call-ID header") }
+        guard let cseqText = headers["CSeq"] else { throw SIPParseError("missing CSeq header") }
+        let cseq = try CSeq(cseqText)
+        guard let fromText = headers["From"] else { throw SIPParseError("missing From header") }
+        guard let toText = headers["To"] else { throw SIPParseError("missing To header") }
+        guard headers.values("From").count == 1, headers.values("To").count == 1 else {
+            throw SIPParseError("more than one From or To header")
+        }
+        _ = try NameAddress(fromText)
+        _ = try NameAddress(toText)
+        guard let topVia = headers.elements("Via").first else { throw SIPParseError("missing Via header") }
+        _ = try Via(topVia)
+        if let maxForwards = headers["Max-Forwards"] {
+            guard let value = Int(maxForwards.trimmingSpaces()), (0...255).contains(value) else {
+                throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
+            }
+        }
+        if let method {
+            guard cseq.method == method else { throw SIPParseError("CSeq method \(cseq.method) does not match \(method)") }
+        }
+    }
+}
