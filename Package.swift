@@ -35,6 +35,8 @@ let package = Package(
         ),
         // The SIP message library: parse and serialize, no I/O.
         .target(name: "SIPMessage"),
+        // RFC 3261 transactions as plain state machines; the driver supplies time and I/O.
+        .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
         // FreeSWITCH's call causes and their SIP status tables.
         .target(name: "Causes"),
         // The XML dialplan: hunting, conditions, variable and API expansion, applications.
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan", "Causes", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPMessage"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

@@ -1,0 +1,63 @@
+import SIPMessage
+
+/// The non-INVITE client transaction (RFC 3261 §17.1.2): OPTIONS, BYE, CANCEL, REGISTER...
+public struct ClientNonInviteTransaction: Sendable {
+    public enum State: Hashable, Sendable { case trying, proceeding, completed, terminated }
+
+    public private(set) var state: State = .trying
+    public let request: SIPRequest
+    private let timers: TransactionTimers
+    private let reliable: Bool
+    private var retransmitInterval: Duration
+
+    public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {
+        self.request = request
+        self.timers = timers
+        self.reliable = reliable
+        retransmitInterval = timers.t1
+    }
+
+    public mutating func start() -> [TransactionAction] {
+        var actions: [TransactionAction] = [.send(.request(request))]
+        if !reliable { actions.append(.schedule(.e, after: retransmitInterval)) }
+        actions.append(.schedule(.f, after: timers.transactionTimeout))
+        return actions
+    }
+
+    public mutating func receive(_ response: SIPResponse) -> [TransactionAction] {
+        switch (state, response.status) {
+        case (.trying, 100...199), (.proceeding, 100...199):
+            state = .proceeding
+            return [.deliver(.response(response))]
+        case (.trying, 200...699), (.proceeding, 200...699):
+            state = .completed
+            return [.cancel(.e), .cancel(.f), .deliver(.response(response)), .schedule(.k, after: reliable ? .zero : timers.t4)]
+        default:
+            return []
+        }
+    }
+
+    public mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
+        switch (state, timer) {
+        case (.trying, .e):
+            retransmitInterval = min(retransmitInterval * 2, timers.t2)
+            return [.send(.request(request)), .schedule(.e, after: retransmitInterval)]
+        case (.proceeding, .e):
+            return [.send(.request(request)), .schedule(.e, after: timers.t2)]
+        case (.trying, .f), (.proceeding, .f):
+            state = .terminated
+            return [.cancel(.e), .timedOut, .terminated]
+        case (.completed, .k):
+            state = .terminated
+            return [.terminated]
+        default:
+            return []
+        }
+    }
+
+    public mutating func transportFailed() -> [TransactionAction] {
+        guard state == .trying || state == .proceeding else { return [] }
+        state = .terminated
+        return [.cancel(.e), .cancel(.f), .transportFailed, .terminated]
+    }
+}

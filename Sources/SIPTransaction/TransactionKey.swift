@@ -1,0 +1,33 @@
+import SIPMessage
+
+/// How requests and responses find their transaction (RFC 3261 §17.1.3, §17.2.3): the top
+/// Via's branch with its sent-by and the method (an ACK belongs to its INVITE), or, for an
+/// RFC 2543 peer whose branch lacks the magic cookie, the dialog and sequence identifiers.
+public enum TransactionKey: Hashable, Sendable {
+    case branch(String, sentBy: String, method: String)
+    case legacy(callID: String, cseq: UInt32, method: String, fromTag: String, toTag: String, via: String, requestURI: String)
+
+    /// The server transaction a request belongs to.
+    public static func server(for request: SIPRequest) -> TransactionKey? {
+        guard let via = request.topVia, let cseq = request.cseq, let callID = request.callID else { return nil }
+        let method = request.method == "ACK" ? "INVITE" : request.method
+        if let branch = via.branch, branch.hasPrefix(Via.magicCookie) {
+            return .branch(branch, sentBy: "\(via.host.lowercased()):\(via.port ?? 5060)", method: method)
+        }
+        // An ACK for a non-2xx carries the To tag of the response; the INVITE had none.
+        let toTag = request.method == "ACK" ? "" : request.to?.tag ?? ""
+        return .legacy(callID: callID, cseq: cseq.number, method: method, fromTag: request.from?.tag ?? "", toTag: toTag,
+                       via: via.description, requestURI: request.uri.description)
+    }
+
+    /// The client transaction a response belongs to.
+    public static func client(for response: SIPResponse) -> TransactionKey? {
+        guard let via = response.topVia, let branch = via.branch, let cseq = response.cseq else { return nil }
+        return .branch(branch, sentBy: "", method: cseq.method == "ACK" ? "INVITE" : cseq.method)
+    }
+
+    /// The key under which a client transaction we started waits for its responses.
+    public static func client(branch: String, method: String) -> TransactionKey {
+        .branch(branch, sentBy: "", method: method)
+    }
+}
