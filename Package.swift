@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +38,16 @@ let package = Package(
         .target(name: "SIPMessage"),
         // RFC 3261 transactions as plain state machines; the driver supplies time and I/O.
         .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
+        // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
+        // and the stateless endpoint.
+        .target(name: "SIPTransport", dependencies: [
+            "SIPMessage", "SIPTransaction",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The requests any SIP service answers by itself (OPTIONS, 405, 501, 481, 420).
+        .target(name: "SIPEndpoint", dependencies: ["SIPMessage", "SIPTransport"]),
         // FreeSWITCH's call causes and their SIP status tables.
         .target(name: "Causes"),
         // The XML dialplan: hunting, conditions, variable and API expansion, applications.
@@ -53,7 +64,9 @@ let package = Package(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
+                "SIPTransport", "SIPEndpoint",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +79,11 @@ let package = Package(
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan", "Causes", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPMessage"]),
+        .testTarget(name: "SIPTransportTests", dependencies: [
+            "SIPTransport", "SIPEndpoint", "SIPMessage", "SIPTransaction", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

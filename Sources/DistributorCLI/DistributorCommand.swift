@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct DistributorCommand: ParsableCommand {
+struct DistributorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distributor",
         abstract: "A FreeSWITCH-style weighted SIP distributor.",

@@ -2,36 +2,90 @@ import ArgumentParser
 import Configuration
 import Control
 import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SIPEndpoint
+import SIPTransport
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the service on the configuration and dialplan (the default)."
     )
 
     @OptionGroup var tree: TreeOptions
 
-    func run() throws {
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        bootstrapLogging(level: logLevel)
+        let logger = Logger(label: "distributor")
         let loader = ConfigurationLoader(configurationDirectory: tree.configurationDirectory, dialplanDirectory: tree.dialplanDirectory)
         let configuration = try loadOrExplain(loader)
-        let runtime = ServiceRuntime(loader: loader, configuration: configuration)
+        let runtime = ServiceRuntime(loader: loader, configuration: configuration, logger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        var stacks: [SIPStack] = []
+        do {
+            for profile in configuration.profiles {
+                let stack = SIPStack(
+                    configuration: SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, advertisedHost: profile.externalSIPIP),
+                    group: group,
+                    logger: Logger(label: "sofia/\(profile.name)")
+                )
+                try await stack.start(user: StatelessEndpoint())
+                stacks.append(stack)
+            }
+        } catch {
+            logger.critical("cannot listen: \(error)")
+            for stack in stacks { await stack.shutdown() }
+            try await group.shutdownGracefully()
+            throw ExitCode(1)
+        }
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")
-        print("distributor: loaded \(configuration.profiles.count) profile(s), lists: \(lists.isEmpty ? "(none)" : lists)")
-        print("distributor: running; SIGINT or SIGTERM stops it")
-        waitForTermination()
+        logger.info("ready: \(configuration.profiles.count) profile(s), distributor lists: \(lists.isEmpty ? "(none)" : lists)")
+        await waitForTermination()
+        logger.info("stopping")
+        for stack in stacks { await stack.shutdown() }
+        try await group.shutdownGracefully()
     }
 
-    private func waitForTermination() {
+    private func waitForTermination() async {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let done = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            return source
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            let sources = [SIGINT, SIGTERM].map { number in
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    if once.claim() { continuation.resume() }
+                }
+                source.resume()
+                return source
+            }
+            SignalSources.keep(sources)
         }
-        done.wait()
-        sources.forEach { $0.cancel() }
-        print("distributor: stopped")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Keeps the signal sources alive for the process's life.
+enum SignalSources {
+    nonisolated(unsafe) static var retained: [any DispatchSourceSignal] = []
+    static func keep(_ sources: [any DispatchSourceSignal]) { retained = sources }
+}
+
+/// True exactly once, from any thread.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
     }
 }

@@ -74,6 +74,16 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         fields.removeAll { $0.key == key }
     }
 
+    /// Replaces the first element of a list header (the top Via), keeping the rest.
+    public mutating func replaceFirstElement(_ name: String, with value: String) {
+        let key = SIPHeaderName.key(name)
+        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
+        var elements = SIPGrammar.splitList(fields[index].value)
+        guard !elements.isEmpty else { return }
+        elements[0] = value
+        fields[index].value = elements.joined(separator: ", ")
+    }
+
     /// Removes the first element of a list header (the top Via), keeping the rest.
     public mutating func removeFirstElement(_ name: String) {
         let key = SIPHeaderName.key(name)

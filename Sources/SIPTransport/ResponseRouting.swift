@@ -1,0 +1,44 @@
+import NIOCore
+import SIPMessage
+
+/// Where responses go (RFC 3261 §18.2.2 with RFC 3581's `rport`).
+enum ResponseRouting {
+    /// Adds `received` and fills `rport` on the top Via of a request from `peer`, so that every
+    /// response built from it carries them.
+    static func stampingReceived(_ request: SIPRequest, from peer: SIPPeer) -> SIPRequest {
+        guard var via = request.topVia, let sourceIP = peer.address.ipAddress else { return request }
+        var changed = false
+        if via.host.trimmingCharacters(in: "[]") != sourceIP || via.rport != nil {
+            via.parameters.set("received", sourceIP)
+            changed = true
+        }
+        if via.rport != nil, let port = peer.address.port {
+            via.parameters.set("rport", String(port))
+            changed = true
+        }
+        guard changed else { return request }
+        var stamped = request
+        stamped.headers.replaceFirstElement("Via", with: via.description)
+        return stamped
+    }
+
+    /// The address a response to `request` goes to: the source when `rport` was asked for
+    /// (or the transport is a stream), else the source address at the Via's port.
+    static func destination(for request: SIPRequest, from peer: SIPPeer) -> SIPPeer {
+        guard peer.transport == .udp, let via = request.topVia, via.rport == nil,
+              let ip = peer.address.ipAddress,
+              let address = try? SocketAddress(ipAddress: ip, port: via.port ?? 5060) else {
+            return peer
+        }
+        return SIPPeer(transport: peer.transport, address: address)
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text.removeFirst() }
+        while let last = text.last, set.contains(last) { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import SIPMessage
+import SIPTransaction
+import Synchronization
+
+/// The SIP transport and transaction layer: UDP (one socket per core, SO_REUSEPORT) and TCP
+/// listeners, outgoing TCP connections reused per peer, and the transaction machines driven
+/// with NIO timers. A TU plugs in with `start(user:)`.
+public final class SIPStack: Sendable {
+    public let configuration: SIPStackConfiguration
+    let group: any EventLoopGroup
+    let logger: Logger
+    private let table = TransactionTable()
+    private let user = Mutex<(any SIPTransactionUser)?>(nil)
+    private let udpChannels = Mutex<[any Channel]>([])
+    private let tcpServer = Mutex<(any Channel)?>(nil)
+    let connections: TCPConnectionPool
+    private let boundPort = Atomic<Int>(0)
+
+    public init(configuration: SIPStackConfiguration, group: any EventLoopGroup, logger: Logger) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        connections = TCPConnectionPool(group: group, idleTimeout: configuration.tcpIdleTimeout, logger: logger)
+    }
+
+    /// The port actually bound (useful when the configuration asks for port 0).
+    public var port: Int { boundPort.load(ordering: .relaxed) }
+
+    /// The host our Via and Contact headers carry.
+    public var advertisedHost: String { configuration.advertisedHost ?? configuration.host }
+
+    /// How many transactions are alive.
+    public var transactionCount: Int { table.count }
+
+    public func start(user: any SIPTransactionUser) async throws {
+        self.user.withLock { $0 = user }
+        connections.stack = self
+        var port = configuration.port
+        if configuration.transports.contains(.udp) {
+            var channels: [any Channel] = []
+            for loop in group.makeIterator() {
+                let channel = try await DatagramBootstrap(group: loop)
+                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .channelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: 1)
+                    .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self)) }
+                    }
+                    .bind(host: configuration.host, port: port).get()
+                port = channel.localAddress?.port ?? port
+                channels.append(channel)
+            }
+            udpChannels.withLock { $0 = channels }
+        }
+        if configuration.transports.contains(.tcp) {
+            let server = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try self.connections.configure(channel) }
+                }
+                .bind(host: configuration.host, port: port).get()
+            port = server.localAddress?.port ?? port
+            tcpServer.withLock { $0 = server }
+        }
+        boundPort.store(port, ordering: .relaxed)
+        logger.info("SIP listening on \(configuration.host):\(port) (\(configuration.transports.map(\.rawValue).sorted().joined(separator: ", ")))")
+    }
+
+    public func shutdown() async {
+        for channel in udpChannels.withLock({ $0 }) { try? await channel.close() }
+        if let server = tcpServer.withLock({ $0 }) { try? await server.close() }
+        await connections.closeAll()
+        user.withLock { $0 = nil }
+    }
+
+    // MARK: - Sending
+
+    /// Starts a client transaction. A request without a Via gets ours, with a fresh branch.
+    public func send(_ request: SIPRequest, to peer: SIPPeer, onEvent: @escaping @Sendable (ClientTransactionEvent) -> Void) {
+        var request = request
+        if request.headers["Via"] == nil {
+            request.headers.prepend("Via", "SIP/2.0/\(peer.transport.rawValue) \(advertisedHost):\(port);branch=\(SIPIdentifiers.branch());rport")
+        }
+        guard let branch = request.topVia?.branch else {
+            onEvent(.transportFailed)
+            return
+        }
+        let method = request.method == "ACK" ? "INVITE" : request.method
+        let key = TransactionKey.client(branch: branch, method: method)
+        let reliable = peer.transport.isReliable
+        let machine: TransactionTable.Machine = request.method == "INVITE"
+            ? .clientInvite(ClientInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
+            : .clientNonInvite(ClientNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
+        let entry = TransactionTable.Entry(machine: machine, peer: peer, loop: group.next(), onEvent: onEvent)
+        guard table.insert(entry, for: key) else {
+            logger.warning("a client transaction with branch \(branch) already exists; request not sent")
+            onEvent(.transportFailed)
+            return
+        }
+        run(key) { machine in
+            switch machine {
+            case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.start()
+            case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.start()
+            default: return []
+            }
+        }
+    }
+
+    /// Sends outside any transaction: the ACK of a 2xx, or a response with no transaction.
+    public func sendStateless(_ message: SIPMessage, to peer: SIPPeer) {
+        transmit(message.serialized(), to: peer, onFailure: nil)
+    }
+
+    func respond(_ response: SIPResponse, in key: TransactionKey) {
+        let isSuccessToInvite = (200...299).contains(response.status)
+        run(key) { machine in
+            switch machine {
+            case .serverInvite(var invite):
+                defer { machine = .serverInvite(invite) }
+                let actions = invite.send(response)
+                if isSuccessToInvite, invite.state == .accepted { table.markAccepted(key, request: invite.request) }
+                return actions
+            case .serverNonInvite(var other):
+                defer { machine = .serverNonInvite(other) }
+                return other.send(response)
+            default:
+                return []
+            }
+        }
+    }
+
+    func transmit(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable () -> Void)?) {
+        switch peer.transport {
+        case .udp:
+            let channels = udpChannels.withLock { $0 }
+            guard !channels.isEmpty else {
+                onFailure?()
+                return
+            }
+            let channel = channels[abs(peer.address.hashValue % channels.count)]
+            let buffer = channel.allocator.buffer(bytes: bytes)
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer)).whenFailure { [logger] error in
+                logger.debug("UDP send to \(peer) failed: \(error)")
+                onFailure?()
+            }
+        case .tcp:
+            connections.send(bytes, to: peer.address, onFailure: onFailure)
+        }
+    }
+
+    // MARK: - Driving machines
+
+    private func run(_ key: TransactionKey, _ body: (inout TransactionTable.Machine) -> [TransactionAction]) {
+        guard let effects = table.update(key, fire: { [weak self] key, timer in self?.fire(timer, key) }, body) else { return }
+        perform(effects, key: key)
+    }
+
+    private func fire(_ timer: TransactionTimer, _ key: TransactionKey) {
+        run(key) { $0.fire(timer) }
+    }
+
+    private func perform(_ effects: TransactionTable.Effects, key: TransactionKey) {
+        guard let peer = effects.peer else { return }
+        for action in effects.actions {
+            switch action {
+            case .send(let message):
+                transmit(message.serialized(), to: peer) { [weak self] in self?.run(key) { $0.transportFailed() } }
+            case .deliver(.response(let response)):
+                effects.onEvent?(.response(response))
+            case .deliver(.request(let request)):
+                guard let user = user.withLock({ $0 }) else { continue }
+                if request.method == "ACK" {
+                    user.receive(ack: request, from: peer)
+                } else {
+                    user.receive(request: request, from: peer, transaction: ServerTransaction(key: key, stack: self, request: request))
+                }
+            case .timedOut:
+                if let onEvent = effects.onEvent {
+                    onEvent(.timedOut)
+                } else if let request = effects.request {
+                    user.withLock { $0 }?.serverTransactionTimedOut(request)
+                }
+            case .transportFailed:
+                effects.onEvent?(.transportFailed)
+            case .schedule, .cancel, .terminated:
+                break
+            }
+        }
+    }
+
+    // MARK: - Receiving
+
+    func receive(_ bytes: [UInt8], from peer: SIPPeer, framing: SIPParser.Framing) {
+        switch SIPParser.parse(bytes, framing: framing) {
+        case .invalid(let error, let partial):
+            logger.debug("unreadable message from \(peer): \(error.reason)")
+            guard let partial, partial.method != "ACK" else { return }
+            var response = partial.response(status: error.status, reason: error.reason)
+            response.headers.add("Warning", "399 \(advertisedHost) \"\(error.reason.replacingQuotes())\"")
+            transmit(response.serialized(), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
+        case .message(.request(let request)):
+            receive(ResponseRouting.stampingReceived(request, from: peer), from: peer)
+        case .message(.response(let response)):
+            guard let key = TransactionKey.client(for: response), table.contains(key) else {
+                user.withLock { $0 }?.receive(strayResponse: response, from: peer)
+                return
+            }
+            run(key) { machine in
+                switch machine {
+                case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.receive(response)
+                case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.receive(response)
+                default: return []
+                }
+            }
+        }
+    }
+
+    private func receive(_ request: SIPRequest, from peer: SIPPeer) {
+        guard let key = TransactionKey.server(for: request) else { return }
+        let replyTo = ResponseRouting.destination(for: request, from: peer)
+        if request.method == "ACK" {
+            let target = table.contains(key) ? key : table.acceptedTransaction(for: request)
+            guard let target else {
+                user.withLock { $0 }?.receive(ack: request, from: peer)
+                return
+            }
+            run(target) { machine in
+                guard case .serverInvite(var invite) = machine else { return [] }
+                defer { machine = .serverInvite(invite) }
+                return invite.receive(request)
+            }
+            return
+        }
+        if table.contains(key) {
+            run(key) { machine in
+                switch machine {
+                case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.receive(request)
+                case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.receive(request)
+                default: return []
+                }
+            }
+            return
+        }
+        let reliable = peer.transport.isReliable
+        let machine: TransactionTable.Machine = request.method == "INVITE"
+            ? .serverInvite(ServerInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
+            : .serverNonInvite(ServerNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        guard table.insert(TransactionTable.Entry(machine: machine, peer: replyTo, loop: loop, onEvent: nil), for: key) else {
+            // Lost a race with a retransmission on the other core: it is answered from the table.
+            return
+        }
+        run(key) { machine in
+            switch machine {
+            case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.start()
+            case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.start()
+            default: return []
+            }
+        }
+    }
+
+    /// The INVITE server transaction a CANCEL refers to (same branch, method INVITE), so the TU
+    /// can answer it 487.
+    public func serverInvite(cancelledBy cancel: SIPRequest) -> ServerTransaction? {
+        guard case .branch(let branch, let sentBy, _)? = TransactionKey.server(for: cancel) else { return nil }
+        let key = TransactionKey.branch(branch, sentBy: sentBy, method: "INVITE")
+        guard table.contains(key) else { return nil }
+        var invite = cancel
+        invite.method = "INVITE"
+        if var cseq = cancel.cseq {
+            cseq.method = "INVITE"
+            invite.headers.set("CSeq", cseq.description)
+        }
+        return ServerTransaction(key: key, stack: self, request: invite)
+    }
+}
+
+extension String {
+    func replacingQuotes() -> String {
+        String(map { $0 == "\"" ? "'" : $0 })
+    }
+}

@@ -1,0 +1,138 @@
+import NIOCore
+import SIPMessage
+import SIPTransaction
+import Synchronization
+
+/// The live transactions, sharded so that both cores can work on different calls at once.
+final class TransactionTable: Sendable {
+    enum Machine: Sendable {
+        case clientInvite(ClientInviteTransaction)
+        case clientNonInvite(ClientNonInviteTransaction)
+        case serverInvite(ServerInviteTransaction)
+        case serverNonInvite(ServerNonInviteTransaction)
+
+        mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
+            switch self {
+            case .clientInvite(var machine): defer { self = .clientInvite(machine) }; return machine.fire(timer)
+            case .clientNonInvite(var machine): defer { self = .clientNonInvite(machine) }; return machine.fire(timer)
+            case .serverInvite(var machine): defer { self = .serverInvite(machine) }; return machine.fire(timer)
+            case .serverNonInvite(var machine): defer { self = .serverNonInvite(machine) }; return machine.fire(timer)
+            }
+        }
+
+        mutating func transportFailed() -> [TransactionAction] {
+            switch self {
+            case .clientInvite(var machine): defer { self = .clientInvite(machine) }; return machine.transportFailed()
+            case .clientNonInvite(var machine): defer { self = .clientNonInvite(machine) }; return machine.transportFailed()
+            case .serverInvite(var machine): defer { self = .serverInvite(machine) }; return machine.transportFailed()
+            case .serverNonInvite(var machine): defer { self = .serverNonInvite(machine) }; return machine.transportFailed()
+            }
+        }
+
+        var request: SIPRequest {
+            switch self {
+            case .clientInvite(let machine): return machine.request
+            case .clientNonInvite(let machine): return machine.request
+            case .serverInvite(let machine): return machine.request
+            case .serverNonInvite(let machine): return machine.request
+            }
+        }
+    }
+
+    struct Entry: Sendable {
+        var machine: Machine
+        let peer: SIPPeer
+        let loop: any EventLoop
+        let onEvent: (@Sendable (ClientTransactionEvent) -> Void)?
+        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    }
+
+    /// What to do once the shard's lock is released.
+    struct Effects: Sendable {
+        var actions: [TransactionAction] = []
+        var peer: SIPPeer?
+        var request: SIPRequest?
+        var onEvent: (@Sendable (ClientTransactionEvent) -> Void)?
+    }
+
+    private final class Shard: Sendable {
+        let entries = Mutex<[TransactionKey: Entry]>([:])
+    }
+
+    private let shards: [Shard] = (0..<32).map { _ in Shard() }
+    /// Server INVITE transactions that sent a 2xx, by dialog and CSeq, so the 2xx's ACK (which
+    /// has a branch of its own) finds them.
+    private let accepted = Mutex<[String: TransactionKey]>([:])
+    private let counter = Atomic<Int>(0)
+
+    var count: Int { counter.load(ordering: .relaxed) }
+
+    private func shard(_ key: TransactionKey) -> Shard {
+        shards[abs(key.hashValue % shards.count)]
+    }
+
+    func contains(_ key: TransactionKey) -> Bool {
+        shard(key).entries.withLock { $0[key] != nil }
+    }
+
+    /// Adds a transaction; false when one with this key already exists.
+    func insert(_ entry: Entry, for key: TransactionKey) -> Bool {
+        let inserted = shard(key).entries.withLock { entries in
+            guard entries[key] == nil else { return false }
+            entries[key] = entry
+            return true
+        }
+        if inserted { counter.add(1, ordering: .relaxed) }
+        return inserted
+    }
+
+    /// Runs `body` on the transaction's machine under its shard's lock and applies the timer
+    /// actions there; the rest comes back to be performed outside the lock.
+    func update(_ key: TransactionKey, fire: @escaping @Sendable (TransactionKey, TransactionTimer) -> Void,
+                _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
+        var terminated = false
+        let effects: Effects? = shard(key).entries.withLock { entries in
+            guard var entry = entries[key] else { return nil }
+            var effects = Effects(peer: entry.peer, request: entry.machine.request, onEvent: entry.onEvent)
+            for action in body(&entry.machine) {
+                switch action {
+                case .schedule(let timer, let after):
+                    entry.timers[timer]?.cancel()
+                    entry.timers[timer] = entry.loop.scheduleTask(in: after.timeAmount) { fire(key, timer) }
+                case .cancel(let timer):
+                    entry.timers.removeValue(forKey: timer)?.cancel()
+                case .terminated:
+                    terminated = true
+                default:
+                    effects.actions.append(action)
+                }
+            }
+            if terminated {
+                for timer in entry.timers.values { timer.cancel() }
+                entries[key] = nil
+            } else {
+                entries[key] = entry
+            }
+            return effects
+        }
+        if terminated {
+            counter.subtract(1, ordering: .relaxed)
+            if let request = effects?.request, request.method == "INVITE" {
+                accepted.withLock { $0[Self.dialogKey(request)] = nil }
+            }
+        }
+        return effects
+    }
+
+    func markAccepted(_ key: TransactionKey, request: SIPRequest) {
+        accepted.withLock { $0[Self.dialogKey(request)] = key }
+    }
+
+    func acceptedTransaction(for ack: SIPRequest) -> TransactionKey? {
+        accepted.withLock { $0[Self.dialogKey(ack)] }
+    }
+
+    static func dialogKey(_ request: SIPRequest) -> String {
+        "\(request.callID ?? "")|\(request.cseq?.number ?? 0)|\(request.from?.tag ?? "")"
+    }
+}
