@@ -84,6 +84,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "InteropTests", dependencies: ["TestSupport"], exclude: []),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

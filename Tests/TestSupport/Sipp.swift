@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs sipp on loopback with a scenario from `Tests/Interop/scenarios`, bounded in time,
+/// and reports its exit status and statistics.
+public struct Sipp {
+    public struct Result: CustomStringConvertible {
+        public let status: Int32
+        public let output: String
+        public let statistics: String
+
+        public var description: String { "sipp exited \(status)\n\(output)\n\(statistics)" }
+
+        /// A value from sipp's final statistics CSV, e.g. "SuccessfulCall(C)".
+        public func statistic(_ name: String) -> Int? {
+            let lines = statistics.split(separator: "\n")
+            guard lines.count >= 2 else { return nil }
+            let names = lines[0].split(separator: ";", omittingEmptySubsequences: false)
+            let values = lines[lines.count - 1].split(separator: ";", omittingEmptySubsequences: false)
+            guard let index = names.firstIndex(where: { $0 == name }), index < values.count else { return nil }
+            return Int(values[index])
+        }
+    }
+
+    public static var isInstalled: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp")
+    }
+
+    public static func scenario(_ name: String) -> String {
+        RepositoryPaths.root() + "/Tests/Interop/scenarios/\(name).xml"
+    }
+
+    /// Runs sipp against 127.0.0.1:`port`; `arguments` are added as they are. The process is
+    /// killed after `limit` seconds whatever it is doing.
+    public static func run(scenario: String, port: Int, calls: Int, arguments: [String] = [], limit: Double = 60) throws -> Result {
+        let directory = NSTemporaryDirectory() + "sipp-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let statistics = directory + "/stats.csv"
+        let localPort = try FreePort.udpAndTCP()
+        let mediaPort = try FreePort.udpAndTCP()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.arguments = [
+            "127.0.0.1:\(port)", "-sf", Self.scenario(scenario), "-m", String(calls),
+            "-i", "127.0.0.1", "-p", String(localPort), "-mp", String(mediaPort), "-ci", "127.0.0.1",
+            "-nostdin", "-timeout", "\(Int(limit))s", "-recv_timeout", "10s",
+            "-trace_stat", "-stf", statistics, "-fd", "3600",
+        ] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(limit + 5)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            Thread.sleep(forTimeInterval: 0.5)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stats = (try? String(contentsOfFile: statistics, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, output: String(output.suffix(4000)), statistics: stats)
+    }
+}
