@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SIPEndpoint
+import SIPMessage
+import SIPTransaction
+import SIPTransport
+import Synchronization
+import TestSupport
+import Testing
+
+/// The stack over real loopback sockets, with a hand-played peer.
+struct SIPStackTests {
+    final class RecordingUser: SIPTransactionUser {
+        let requests = Mutex<[SIPRequest]>([])
+        let answer: Int?
+
+        init(answer: Int? = nil) { self.answer = answer }
+
+        func receive(request: SIPRequest, from peer: SIPPeer, transaction: ServerTransaction) {
+            requests.withLock { $0.append(request) }
+            if let answer { transaction.respond(status: answer, toTag: "t") }
+        }
+
+        func receive(ack: SIPRequest, from peer: SIPPeer) {}
+    }
+
+    private func withStack(_ user: any SIPTransactionUser, timers: TransactionTimers = TransactionTimers(),
+                           _ body: (SIPStack) throws -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let stack = SIPStack(configuration: SIPStackConfiguration(port: 0, transports: [.udp], timers: timers), group: group, logger: logger)
+        try await stack.start(user: user)
+        try body(stack)
+        await stack.shutdown()
+        try await group.shutdownGracefully()
+    }
+
+    private func invite(from port: Int, branch: String = "z9hG4bK-1", extra: String = "") -> String {
+        """
+        INVITE sip:1004@127.0.0.1 SIP/2.0
+        Via: SIP/2.0/UDP 127.0.0.1:\(port);branch=\(branch);rport
+        Max-Forwards: 70
+        From: <sip:1003@127.0.0.1>;tag=f1
+        To: <sip:1004@127.0.0.1>
+        Call-ID: stack-test-1
+        CSeq: 1 INVITE
+        \(extra)Content-Length: 0
+
+
+        """
+    }
+
+    private func response(_ bytes: [UInt8]?) -> SIPResponse? {
+        guard let bytes, case .message(.response(let response)) = SIPParser.parse(bytes) else { return nil }
+        return response
+    }
+
+    @Test func badRequestGets400WithTheReason() async throws {
+        try await withStack(RecordingUser()) { stack in
+            let peer = try UDPSocket()
+            peer.send(invite(from: peer.port).replacingOccurrences(of: "Max-Forwards: 70", with: "Max-Forwards: many"), to: stack.port)
+            let answer = try #require(response(peer.receive(within: 2)))
+            #expect(answer.status == 400)
+            #expect(answer.reason == "bad Max-Forwards \"many\"")
+            #expect(answer.headers["Warning"]?.contains("bad Max-Forwards") == true)
+            #expect(answer.headers["Call-ID"] == "stack-test-1")
+            peer.send(invite(from: peer.port).replacingOccurrences(of: "Call-ID: stack-test-1\n", with: ""), to: stack.port)
+            let raw = try #require(peer.receive(within: 2))
+            #expect(String(decoding: raw, as: UTF8.self).hasPrefix("SIP/2.0 400 missing Call-ID header\r\n"))
+            peer.send("garbage that is not SIP\r\n\r\n", to: stack.port)
+            #expect(peer.receive(within: 0.3) == nil)
+        }
+    }
+
+    @Test func slowTUGets100TryingAndRetransmissionsAreAbsorbed() async throws {
+        let user = RecordingUser()
+        try await withStack(user) { stack in
+            let peer = try UDPSocket()
+            peer.send(invite(from: peer.port), to: stack.port)
+            peer.send(invite(from: peer.port), to: stack.port)
+            let trying = try #require(response(peer.receive(within: 2)))
+            #expect(trying.status == 100)
+            #expect(trying.topVia?.rport == peer.port)
+            #expect(trying.topVia?.received == "127.0.0.1")
+            peer.send(invite(from: peer.port), to: stack.port)
+            #expect(response(peer.receive(within: 2))?.status == 100)
+            #expect(user.requests.withLock { $0.count } == 1)
+        }
+    }
+
+    @Test func finalResponseIsRetransmittedUntilACK() async throws {
+        let timers = TransactionTimers(t1: .milliseconds(50), t2: .milliseconds(200), t4: .milliseconds(200))
+        try await withStack(RecordingUser(answer: 486), timers: timers) { stack in
+            let peer = try UDPSocket()
+            peer.send(invite(from: peer.port), to: stack.port)
+            let first = try #require(response(peer.receive(within: 2)))
+            #expect(first.status == 486)
+            #expect(response(peer.receive(within: 1))?.status == 486)
+            peer.send("""
+                ACK sip:1004@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:\(peer.port);branch=z9hG4bK-1;rport
+                Max-Forwards: 70
+                From: <sip:1003@127.0.0.1>;tag=f1
+                To: <sip:1004@127.0.0.1>;tag=t
+                Call-ID: stack-test-1
+                CSeq: 1 ACK
+                Content-Length: 0
+
+
+                """, to: stack.port)
+            _ = peer.drain(quietFor: 0.3)
+            #expect(peer.receive(within: 0.5) == nil)
+            #expect(stack.transactionCount <= 1)
+        }
+    }
+
+    @Test func clientTransactionGetsItsResponseOrTimesOut() async throws {
+        let timers = TransactionTimers(t1: .milliseconds(20), t2: .milliseconds(80), t4: .milliseconds(50))
+        try await withStack(RecordingUser(), timers: timers) { stack in
+            let peer = try UDPSocket()
+            var headers = SIPHeaders()
+            headers.add("Max-Forwards", "70")
+            headers.add("From", "<sip:ping@127.0.0.1>;tag=1")
+            headers.add("To", "<sip:127.0.0.1>")
+            headers.add("Call-ID", "client-1")
+            headers.add("CSeq", "1 OPTIONS")
+            let options = SIPRequest(method: "OPTIONS", uri: try SIPURI("sip:127.0.0.1:\(peer.port)"), headers: headers)
+            let events = Mutex<[String]>([])
+            let target = try SIPPeer(transport: .udp, host: "127.0.0.1", port: peer.port)
+            stack.send(options, to: target) { event in
+                switch event {
+                case .response(let response): events.withLock { $0.append("\(response.status)") }
+                case .timedOut: events.withLock { $0.append("timeout") }
+                case .transportFailed: events.withLock { $0.append("transport") }
+                }
+            }
+            let received = try #require(peer.receive(within: 2))
+            guard case .message(.request(let request)) = SIPParser.parse(received) else { Issue.record("not a request"); return }
+            #expect(request.topVia?.branch?.hasPrefix("z9hG4bK") == true)
+            peer.send(request.response(status: 404).serialized(), to: stack.port)
+            Thread.sleep(forTimeInterval: 0.3)
+            #expect(events.withLock { $0 } == ["404"])
+
+            stack.send(options, to: target) { event in
+                if case .timedOut = event { events.withLock { $0.append("timeout") } }
+            }
+            let deadline = Date().addingTimeInterval(5)
+            while events.withLock({ $0.count }) < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            #expect(events.withLock { $0 } == ["404", "timeout"])
+            // 64*T1 = 1.28 s with retransmissions at 20, 40, 80, 80... ms.
+            #expect(peer.drain(quietFor: 0.2).count > 10)
+        }
+    }
+
+    @Test func statelessEndpointAnswers() async throws {
+        try await withStack(StatelessEndpoint()) { stack in
+            let peer = try UDPSocket()
+            func ask(_ method: String, extra: String = "") -> SIPResponse? {
+                peer.send("""
+                    \(method) sip:127.0.0.1 SIP/2.0
+                    Via: SIP/2.0/UDP 127.0.0.1:\(peer.port);branch=z9hG4bK-\(method)\(extra.count)
+                    Max-Forwards: 70
+                    From: <sip:a@127.0.0.1>;tag=1
+                    To: <sip:127.0.0.1>
+                    Call-ID: endpoint-\(method)
+                    CSeq: 1 \(method)
+                    \(extra)Content-Length: 0
+
+
+                    """, to: stack.port)
+                return response(peer.receive(within: 2))
+            }
+            let options = ask("OPTIONS")
+            #expect(options?.status == 200)
+            #expect(options?.headers["Allow"]?.contains("INVITE") == true)
+            #expect(options?.headers["Accept"] == "application/sdp")
+            #expect(ask("REGISTER")?.status == 405)
+            #expect(ask("FROBNICATE")?.status == 501)
+            #expect(ask("BYE")?.status == 481)
+            let required = ask("OPTIONS", extra: "Require: foo\n")
+            #expect(required?.status == 420)
+            #expect(required?.headers["Unsupported"] == "foo")
+        }
+    }
+}
