@@ -70,7 +70,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "DistributorBench", dependencies: ["Distributor"], path: "Sources/DistributorBench"),
+        .executableTarget(name: "DistributorBench", dependencies: ["Distributor", "SIPMessage"], path: "Sources/DistributorBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"]),
         .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Distributor
+import SIPMessage
 import Foundation
 
 // Microbenchmarks, run by hand in a release build: swift run -c release distributor-bench
@@ -33,3 +34,31 @@ print(String(format: "  WeightedList, 10,000 nodes weight 3, 100 cycles:      %8
 print(String(format: "  WeightedList, 10,000 nodes, 2 excluded, 100 cycles:   %8.1f", measurePick(nodes: 10_000, weight: 1, cycles: 100, exclusions: ["gw1", "gw5000"])))
 print(String(format: "  DistributorRegistry (lock + lookup), 2 nodes:         %8.1f", measureRegistry(nodes: 2, picks: 2_000_000)))
 print(String(format: "  DistributorRegistry (lock + lookup), 10,000 nodes:    %8.1f", measureRegistry(nodes: 10_000, picks: 2_000_000)))
+
+// SIP message parse and serialize.
+func measure(_ label: String, iterations: Int, _ body: () -> Int) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var checksum = 0
+    for _ in 0..<iterations { checksum &+= body() }
+    let nanoseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(iterations)
+    precondition(checksum != 0)
+    print(String(format: "  %@ %8.0f ns  (%.0f/s)", label.padding(toLength: 52, withPad: " ", startingAt: 0), nanoseconds, 1e9 / nanoseconds))
+}
+
+let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+let inviteText = "INVITE sip:1004@127.0.0.1:5080 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-524287-1---7c8a3f;rport\r\nMax-Forwards: 70\r\nContact: <sip:1003@127.0.0.1:5060>\r\nTo: <sip:1004@127.0.0.1>\r\nFrom: \"Alice\" <sip:1003@127.0.0.1:5060>;tag=a73kszlfl\r\nCall-ID: 1-12345@127.0.0.1\r\nCSeq: 1 INVITE\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nContent-Type: application/sdp\r\nUser-Agent: bench\r\nContent-Length: \(sdp.utf8.count)\r\n\r\n\(sdp)"
+let okText = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-524287-1---7c8a3f;rport=5060;received=127.0.0.1\r\nContact: <sip:1004@127.0.0.1:5091>\r\nTo: <sip:1004@127.0.0.1>;tag=1410948204\r\nFrom: \"Alice\" <sip:1003@127.0.0.1:5060>;tag=a73kszlfl\r\nCall-ID: 1-12345@127.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: \(sdp.utf8.count)\r\n\r\n\(sdp)"
+let inviteBytes = Array(inviteText.utf8)
+let okBytes = Array(okText.utf8)
+guard case .message(let parsedInvite) = SIPParser.parse(inviteBytes), case .message(let parsedOK) = SIPParser.parse(okBytes) else {
+    fatalError("benchmark messages do not parse")
+}
+print("SIP messages, mean per message (release build)")
+measure("parse INVITE with SDP (\(inviteBytes.count) bytes)", iterations: 200_000) {
+    if case .message = SIPParser.parse(inviteBytes) { return 1 } else { return 0 }
+}
+measure("parse 200 OK with SDP (\(okBytes.count) bytes)", iterations: 200_000) {
+    if case .message = SIPParser.parse(okBytes) { return 1 } else { return 0 }
+}
+measure("serialize INVITE with SDP", iterations: 200_000) { parsedInvite.serialized().count }
+measure("serialize 200 OK with SDP", iterations: 200_000) { parsedOK.serialized().count }

@@ -17,7 +17,7 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         let value = Substring(text.trimmingSpaces())
         if value == "*" { throw SIPParseError("\"*\" is not an address") }
         if let open = Self.angleOpen(in: value) {
-            guard let close = value[open...].firstIndex(of: ">") else {
+            guard let close = value[open...].utf8.firstIndex(of: UInt8(ascii: ">")) else {
                 throw SIPParseError("unclosed '<' in \"\(text)\"")
             }
             let name = value[..<open].trimmingSpaces()
@@ -33,7 +33,7 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
             parameters = try SIPGrammar.parseParameters(value[value.index(after: close)...])
         } else {
             displayName = nil
-            if let semicolon = value.firstIndex(of: ";") {
+            if let semicolon = value.utf8.firstIndex(of: UInt8(ascii: ";")) {
                 uri = try SIPURI(String(value[..<semicolon]))
                 parameters = try SIPGrammar.parseParameters(value[value.index(after: semicolon)...])
             } else {
@@ -48,12 +48,15 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     private static func angleOpen(in value: Substring) -> Substring.Index? {
         var inQuotes = false
         var escaped = false
-        for index in value.indices {
-            let character = value[index]
+        let utf8 = value.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            defer { index = utf8.index(after: index) }
+            let byte = utf8[index]
             if escaped { escaped = false; continue }
-            if character == "\\" && inQuotes { escaped = true; continue }
-            if character == "\"" { inQuotes.toggle() }
-            if character == "<" && !inQuotes { return index }
+            if byte == UInt8(ascii: "\\") && inQuotes { escaped = true; continue }
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
+            if byte == UInt8(ascii: "<") && !inQuotes { return index }
         }
         return nil
     }

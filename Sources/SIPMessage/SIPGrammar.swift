@@ -2,38 +2,34 @@
 public enum SIPGrammar {
     /// Splits a header value at commas that are not inside quotes or `<...>`.
     public static func splitList(_ value: String) -> [String] {
+        let utf8 = value.utf8
         var parts: [String] = []
-        var current = ""
+        var start = utf8.startIndex
+        var index = utf8.startIndex
         var inQuotes = false
         var inAngle = false
-        var escaped = false
-        for character in value {
-            if escaped {
-                current.append(character)
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\" where inQuotes:
-                escaped = true
-            case "\"":
+        while index < utf8.endIndex {
+            switch utf8[index] {
+            case UInt8(ascii: "\\") where inQuotes:
+                index = utf8.index(after: index)
+                if index == utf8.endIndex { continue }
+            case UInt8(ascii: "\""):
                 inQuotes.toggle()
-            case "<" where !inQuotes:
+            case UInt8(ascii: "<") where !inQuotes:
                 inAngle = true
-            case ">" where !inQuotes:
+            case UInt8(ascii: ">") where !inQuotes:
                 inAngle = false
-            case "," where !inQuotes && !inAngle:
-                let trimmed = current.trimmingSpaces()
-                if !trimmed.isEmpty { parts.append(trimmed) }
-                current = ""
-                continue
+            case UInt8(ascii: ",") where !inQuotes && !inAngle:
+                let part = value[start..<index].trimmingSpaces()
+                if !part.isEmpty { parts.append(part) }
+                start = utf8.index(after: index)
             default:
                 break
             }
-            current.append(character)
+            index = utf8.index(after: index)
         }
-        let trimmed = current.trimmingSpaces()
-        if !trimmed.isEmpty { parts.append(trimmed) }
+        let part = value[start..<utf8.endIndex].trimmingSpaces()
+        if !part.isEmpty { parts.append(part) }
         return parts
     }
 
@@ -54,15 +50,15 @@ public enum SIPGrammar {
     /// `;name=value;flag` after a URI or a header value. Values may be quoted strings.
     static func parseParameters(_ text: Substring) throws(SIPParseError) -> [SIPParameter] {
         var parameters: [SIPParameter] = []
-        for piece in splitOutsideQuotes(text, separator: ";") {
-            let item = piece.trimmingSpaces()
-            if item.isEmpty { continue }
-            if let equals = item.firstIndex(of: "=") {
-                let name = item[..<equals].trimmingSpaces()
-                let value = item[item.index(after: equals)...].trimmingSpaces()
+        for piece in splitOutsideQuotes(text, separator: UInt8(ascii: ";")) {
+            if let equals = piece.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                let name = piece[..<equals].trimmingSpaces()
+                let value = piece[piece.utf8.index(after: equals)...].trimmingSpaces()
                 guard isToken(Substring(name)) else { throw SIPParseError("bad parameter name \"\(name)\"") }
                 parameters.append(SIPParameter(name: name, value: value))
             } else {
+                let item = piece.trimmingSpaces()
+                if item.isEmpty { continue }
                 guard isToken(Substring(item)) else { throw SIPParseError("bad parameter \"\(item)\"") }
                 parameters.append(SIPParameter(name: item, value: nil))
             }
@@ -70,26 +66,27 @@ public enum SIPGrammar {
         return parameters
     }
 
-    static func splitOutsideQuotes(_ text: Substring, separator: Character) -> [Substring] {
+    static func splitOutsideQuotes(_ text: Substring, separator: UInt8) -> [Substring] {
+        let utf8 = text.utf8
         var parts: [Substring] = []
-        var start = text.startIndex
+        var start = utf8.startIndex
         var inQuotes = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "\"" { inQuotes.toggle() }
-            if character == "\\" && inQuotes {
-                index = text.index(after: index)
-                if index < text.endIndex { index = text.index(after: index) }
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
+            if byte == UInt8(ascii: "\\") && inQuotes {
+                index = utf8.index(after: index)
+                if index < utf8.endIndex { index = utf8.index(after: index) }
                 continue
             }
-            if character == separator && !inQuotes {
+            if byte == separator && !inQuotes {
                 parts.append(text[start..<index])
-                start = text.index(after: index)
+                start = utf8.index(after: index)
             }
-            index = text.index(after: index)
+            index = utf8.index(after: index)
         }
-        parts.append(text[start..<text.endIndex])
+        parts.append(text[start..<utf8.endIndex])
         return parts
     }
 
@@ -145,11 +142,20 @@ extension Array where Element == SIPParameter {
     }
 }
 
-extension StringProtocol {
+extension Substring {
     func trimmingSpaces() -> String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" || first == "\r" || first == "\n" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\n" { text.removeLast() }
-        return String(text)
+        let utf8 = self.utf8
+        var lower = utf8.startIndex
+        var upper = utf8.endIndex
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        while lower < upper, isBlank(utf8[lower]) { lower = utf8.index(after: lower) }
+        while upper > lower, isBlank(utf8[utf8.index(before: upper)]) { upper = utf8.index(before: upper) }
+        return String(self[lower..<upper])
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        Substring(self).trimmingSpaces()
     }
 }

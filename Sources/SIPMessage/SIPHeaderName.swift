@@ -11,8 +11,14 @@ public enum SIPHeaderName {
 
     /// The lowercase key used for look-ups.
     public static func key(_ name: String) -> String {
-        canonical(name).lowercased()
+        keyOfCanonical[name] ?? canonical(name).lowercased()
     }
+
+    /// Known names already in canonical spelling, to their key: the common case, with no
+    /// lowercasing at all.
+    static let keyOfCanonical: [String: String] = {
+        Dictionary(uniqueKeysWithValues: known.values.map { ($0, $0.lowercased()) })
+    }()
 
     static let compact: [String: String] = [
         "i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",

@@ -6,8 +6,13 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         let key: String
 
         public init(name: String, value: String) {
-            self.name = SIPHeaderName.canonical(name)
-            self.key = self.name.lowercased()
+            if let key = SIPHeaderName.keyOfCanonical[name] {
+                self.name = name
+                self.key = key
+            } else {
+                self.name = SIPHeaderName.canonical(name)
+                self.key = self.name.lowercased()
+            }
             self.value = value
         }
     }

@@ -28,7 +28,7 @@ public enum SIPParser {
         guard let (headerEnd, bodyStart) = findHeaderEnd(bytes, from: start) else {
             return .invalid(SIPParseError("no empty line after the headers"), request: nil)
         }
-        var lines: [String] = []
+        var lines: [Range<Int>] = []
         var lineStart = start
         var index = start
         while index < headerEnd {
@@ -38,7 +38,7 @@ public enum SIPParser {
                 guard end - lineStart <= maximumLineLength else {
                     return .invalid(SIPParseError("a header line is longer than \(maximumLineLength) bytes"), request: nil)
                 }
-                lines.append(String(decoding: bytes[lineStart..<end], as: UTF8.self))
+                lines.append(lineStart..<end)
                 lineStart = index + 1
             }
             index += 1
@@ -46,14 +46,15 @@ public enum SIPParser {
         if lineStart < headerEnd {
             var end = headerEnd
             if bytes[end - 1] == 0x0D { end -= 1 }
-            lines.append(String(decoding: bytes[lineStart..<end], as: UTF8.self))
+            lines.append(lineStart..<end)
         }
-        guard let startLine = lines.first, !startLine.isEmpty else {
+        guard let firstLine = lines.first, !firstLine.isEmpty else {
             return .invalid(SIPParseError("empty start line"), request: nil)
         }
+        let startLine = String(decoding: bytes[firstLine], as: UTF8.self)
 
         let headers: SIPHeaders
-        switch parseHeaders(lines.dropFirst()) {
+        switch parseHeaders(bytes, lines: lines.dropFirst()) {
         case .success(let parsed): headers = parsed
         case .failure(let error): return .invalid(error, request: nil)
         }
@@ -120,37 +121,47 @@ public enum SIPParser {
         return (status, parts.count == 3 ? String(parts[2]) : "")
     }
 
-    static func parseHeaders(_ lines: ArraySlice<String>) -> Swift.Result<SIPHeaders, SIPParseError> {
+    static func parseHeaders(_ bytes: [UInt8], lines: ArraySlice<Range<Int>>) -> Swift.Result<SIPHeaders, SIPParseError> {
         var headers = SIPHeaders()
-        var pendingName: Substring?
+        var pendingName: String?
         var pendingValue = ""
         func flush() -> SIPParseError? {
             guard let name = pendingName else { return nil }
             guard headers.count < maximumHeaderCount else { return SIPParseError("more than \(maximumHeaderCount) header fields") }
-            headers.add(String(name), pendingValue.trimmingSpaces())
+            headers.add(name, pendingValue)
             pendingName = nil
             return nil
         }
         for line in lines {
-            if let first = line.first, first == " " || first == "\t" {
+            guard !line.isEmpty else { continue }
+            if bytes[line.lowerBound] == 0x20 || bytes[line.lowerBound] == 0x09 {
                 guard pendingName != nil else { return .failure(SIPParseError("continuation line before any header")) }
-                pendingValue += " " + line.trimmingSpaces()
+                let folded = trimmed(bytes, line)
+                if !folded.isEmpty { pendingValue += " " + String(decoding: bytes[folded], as: UTF8.self) }
                 continue
             }
             if let error = flush() { return .failure(error) }
-            guard let colon = line.firstIndex(of: ":") else {
+            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
                 return .failure(SIPParseError("header line without ':'"))
             }
-            let name = line[..<colon].drop { $0 == " " }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
-            let trimmedName = Substring(String(name))
-            guard SIPGrammar.isToken(trimmedName) else {
-                return .failure(SIPParseError("bad header name \"\(line[..<colon])\""))
+            let name = trimmed(bytes, line.lowerBound..<colon)
+            guard !name.isEmpty, bytes[name].allSatisfy(SIPGrammar.isTokenByte) else {
+                return .failure(SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\""))
             }
-            pendingName = trimmedName
-            pendingValue = String(line[line.index(after: colon)...])
+            pendingName = String(decoding: bytes[name], as: UTF8.self)
+            pendingValue = String(decoding: bytes[trimmed(bytes, (colon + 1)..<line.upperBound)], as: UTF8.self)
         }
         if let error = flush() { return .failure(error) }
         return .success(headers)
+    }
+
+    /// The range without its leading and trailing blanks.
+    static func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        return lower..<upper
     }
 
     static func extractBody(_ bytes: [UInt8], from bodyStart: Int, headers: SIPHeaders, framing: Framing) throws(SIPParseError) -> [UInt8] {

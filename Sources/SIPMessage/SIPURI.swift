@@ -27,7 +27,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ text: String) throws(SIPParseError) {
         let trimmed = Substring(text.trimmingSpaces())
-        guard let colon = trimmed.firstIndex(of: ":") else { throw SIPParseError("URI \"\(text)\" has no scheme") }
+        guard let colon = trimmed.utf8.firstIndex(of: UInt8(ascii: ":")) else { throw SIPParseError("URI \"\(text)\" has no scheme") }
         let scheme = trimmed[..<colon].lowercased()
         guard SIPGrammar.isToken(Substring(scheme)), scheme.first?.isLetter == true else {
             throw SIPParseError("URI \"\(text)\" has a bad scheme")
@@ -35,7 +35,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         self.scheme = scheme
         var rest = trimmed[trimmed.index(after: colon)...]
         guard !rest.isEmpty else { throw SIPParseError("URI \"\(text)\" is empty after its scheme") }
-        guard !rest.contains(" ") else { throw SIPParseError("URI \"\(text)\" contains a space") }
+        guard !rest.utf8.contains(0x20) else { throw SIPParseError("URI \"\(text)\" contains a space") }
         parameters = []
         headers = nil
         user = nil
@@ -43,14 +43,14 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         port = nil
         switch scheme {
         case "sip", "sips":
-            if let question = rest.firstIndex(of: "?") {
+            if let question = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
                 headers = String(rest[rest.index(after: question)...])
                 rest = rest[..<question]
             }
-            if let at = rest.lastIndex(of: "@") {
+            if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
                 let userinfo = rest[..<at]
                 guard !userinfo.isEmpty else { throw SIPParseError("URI \"\(text)\" has an empty user part") }
-                if let passwordColon = userinfo.firstIndex(of: ":") {
+                if let passwordColon = userinfo.utf8.firstIndex(of: UInt8(ascii: ":")) {
                     user = String(userinfo[..<passwordColon])
                     password = String(userinfo[userinfo.index(after: passwordColon)...])
                 } else {
@@ -59,7 +59,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                 rest = rest[rest.index(after: at)...]
             }
             let hostport: Substring
-            if let semicolon = rest.firstIndex(of: ";") {
+            if let semicolon = rest.utf8.firstIndex(of: UInt8(ascii: ";")) {
                 hostport = rest[..<semicolon]
                 parameters = try SIPGrammar.parseParameters(rest[rest.index(after: semicolon)...])
             } else {
@@ -93,7 +93,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             }
             guard IPv6Check.isValid(host.dropFirst().dropLast()) else { throw SIPParseError("bad IPv6 reference \(host)") }
         } else {
-            if let colon = text.firstIndex(of: ":") {
+            if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) {
                 host = text[..<colon]
                 portText = text[text.index(after: colon)...]
             } else {
