@@ -48,6 +48,14 @@ let package = Package(
         ]),
         // The requests any SIP service answers by itself (OPTIONS, 405, 501, 481, 420).
         .target(name: "SIPEndpoint", dependencies: ["SIPMessage", "SIPTransport"]),
+        // SIP digest authentication (MD5, qop=auth) for REGISTER and challenged INVITEs.
+        .target(name: "SIPAuthentication", dependencies: ["SIPMessage"]),
+        // Sofia gateways: settings, OPTIONS pinging, registration, the sofia commands.
+        .target(name: "Gateways", dependencies: [
+            "Configuration", "XMLConfig", "IPAddressing", "SIPMessage", "SIPAuthentication", "SIPTransport", "APICommands",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // FreeSWITCH's call causes and their SIP status tables.
         .target(name: "Causes"),
         // The XML dialplan: hunting, conditions, variable and API expansion, applications.
@@ -64,7 +72,7 @@ let package = Package(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
-                "SIPTransport", "SIPEndpoint",
+                "SIPTransport", "SIPEndpoint", "Gateways",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,6 +94,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport"], exclude: []),
+        .testTarget(name: "SIPAuthenticationTests", dependencies: ["SIPAuthentication"]),
+        .testTarget(name: "GatewaysTests", dependencies: ["Gateways", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

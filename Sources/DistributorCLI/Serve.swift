@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Control
 import Foundation
+import Gateways
 import Logging
 import NIOCore
 import NIOPosix
@@ -42,10 +43,17 @@ struct Serve: AsyncParsableCommand {
             try await group.shutdownGracefully()
             throw ExitCode(1)
         }
+        let gateways = GatewayManager(
+            profiles: zip(configuration.profiles, stacks).map { GatewayManager.Profile(name: $0.name, stack: $1) },
+            logger: Logger(label: "sofia")
+        )
+        gateways.start(configuration, on: group.next())
+        SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")
         logger.info("ready: \(configuration.profiles.count) profile(s), distributor lists: \(lists.isEmpty ? "(none)" : lists)")
         await waitForTermination()
         logger.info("stopping")
+        gateways.stop()
         for stack in stacks { await stack.shutdown() }
         try await group.shutdownGracefully()
     }

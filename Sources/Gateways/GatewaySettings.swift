@@ -1,0 +1,108 @@
+import Configuration
+import XMLConfig
+
+/// A gateway's parameters with FreeSWITCH's defaults and checks (behaviour spec §2.1).
+public struct GatewaySettings: Hashable, Sendable {
+    public let name: String
+    public let profile: String
+    public let registers: Bool
+    public let username: String
+    public let password: String
+    public let authUsername: String
+    public let realm: String
+    /// Where INVITEs go: `host[:port]`.
+    public let proxy: String
+    /// Route for INVITEs, as a SIP URI.
+    public let outboundProxy: String?
+    /// Where REGISTER and OPTIONS go, when not the proxy.
+    public let registerProxy: String?
+    public let fromUser: String
+    public let fromDomain: String?
+    public let `extension`: String
+    public let callerIDInFrom: Bool
+    /// Seconds between OPTIONS pings; 0 is off.
+    public let ping: Int
+    public let pingMin: Int
+    public let pingMax: Int
+    public let pingUserAgent: String?
+    public let registerTransport: String
+    public let contactParams: String?
+    public let expireSeconds: Int
+    public let retrySeconds: Int
+    public let context: String
+    public let destinationPrefix: String
+    public let variables: [GatewayDefinition.Variable]
+    public let location: SourceLocation
+
+    /// Reads a definition; nil (with the reason among the diagnostics) when FreeSWITCH would
+    /// skip the gateway.
+    public static func make(_ definition: GatewayDefinition, profile: SIPProfile, into diagnostics: inout [Diagnostic]) -> GatewaySettings? {
+        let parameters = definition.parameters
+        func warn(_ name: String, _ message: String) {
+            let location = parameters.parameter(name)?.location ?? definition.location
+            diagnostics.append(Diagnostic(.warning, at: location, element: "<param name=\"\(name)\">", message))
+        }
+        func seconds(_ name: String, default value: Int, minimum: Int = 5) -> Int {
+            guard let text = parameters[name] else { return value }
+            let parsed = CInteger.parse(text)
+            if parsed < minimum {
+                warn(name, "\"\(text)\" is below \(minimum); using \(value)")
+                return value
+            }
+            return parsed
+        }
+        let registers = definition.registers
+        let username = parameters["username"] ?? (registers ? "" : "FreeSWITCH")
+        let proxy = parameters["proxy"] ?? parameters["realm"] ?? definition.name
+        var ping = parameters["ping"].map(CInteger.parse) ?? 0
+        if ping != 0 && ping < 5 {
+            warn("ping", "ping must be at least 5 seconds; pinging stays off")
+            ping = 0
+        }
+        let pingMin = max(1, parameters["ping-min"].map(CInteger.parse) ?? 1)
+        let pingMax = max(1, parameters["ping-max"].map(CInteger.parse) ?? 1)
+        if pingMin > pingMax {
+            warn("ping-min", "ping-min \(pingMin) is above ping-max \(pingMax): pings can never bring the gateway up")
+        }
+        let transport = (parameters["register-transport"] ?? "udp").lowercased()
+        guard ["udp", "tcp"].contains(transport) else {
+            warn("register-transport", "transport \"\(transport)\" is not available (udp or tcp); gateway skipped")
+            return nil
+        }
+        var outboundProxy = parameters["outbound-proxy"]
+        if let value = outboundProxy, !value.lowercased().hasPrefix("sip:"), !value.lowercased().hasPrefix("sips:") {
+            outboundProxy = "sip:" + value
+        }
+        return GatewaySettings(
+            name: definition.name,
+            profile: profile.name,
+            registers: registers,
+            username: username,
+            password: parameters["password"] ?? "",
+            authUsername: parameters["auth-username"] ?? username,
+            realm: parameters["realm"] ?? proxy,
+            proxy: proxy,
+            outboundProxy: outboundProxy,
+            registerProxy: parameters["register-proxy"],
+            fromUser: parameters["from-user"] ?? username,
+            fromDomain: parameters["from-domain"],
+            extension: parameters["extension"] ?? username,
+            callerIDInFrom: switchTrue(parameters["caller-id-in-from"]),
+            ping: ping,
+            pingMin: pingMin,
+            pingMax: pingMax,
+            pingUserAgent: parameters["ping-user-agent"],
+            registerTransport: transport,
+            contactParams: parameters["contact-params"],
+            expireSeconds: seconds("expire-seconds", default: 3600),
+            retrySeconds: parameters["retry-seconds"] != nil ? seconds("retry-seconds", default: 30) : seconds("retry_seconds", default: 30),
+            context: parameters["context"] ?? profile.context,
+            destinationPrefix: parameters["destination-prefix"] ?? "",
+            variables: definition.variables,
+            location: definition.location
+        )
+    }
+
+    /// The host the gateway's pings and REGISTERs go to: register-proxy, else proxy.
+    public var signallingTarget: String { registerProxy ?? proxy }
+}
