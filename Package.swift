@@ -72,7 +72,7 @@ let package = Package(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
-                "SIPTransport", "SIPEndpoint", "Gateways",
+                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -93,7 +93,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "InteropTests", dependencies: ["TestSupport"], exclude: []),
+        .testTarget(name: "InteropTests", dependencies: [
+            "TestSupport", "Gateways", "Configuration", "SIPTransport", "SIPTransaction", "APICommands",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "SIPAuthenticationTests", dependencies: ["SIPAuthentication"]),
         .testTarget(name: "GatewaysTests", dependencies: ["Gateways", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),

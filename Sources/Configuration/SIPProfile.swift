@@ -12,6 +12,10 @@ public struct SIPProfile: Hashable, Sendable {
     public var externalSIPIP: String? { settings["ext-sip-ip"] }
     public var context: String { settings["context"] ?? "default" }
     public var inboundACL: String? { settings["apply-inbound-acl"] }
+    /// `timer-T1`, `timer-T2`, `timer-T4` in milliseconds, as sofia reads them.
+    public var timerT1: Int? { settings["timer-T1"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+    public var timerT2: Int? { settings["timer-T2"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+    public var timerT4: Int? { settings["timer-T4"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
 
     public func gateway(named name: String) -> GatewayDefinition? {
         gateways.first { $0.name == name }

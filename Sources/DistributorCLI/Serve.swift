@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SIPEndpoint
+import SIPTransaction
 import SIPTransport
 
 struct Serve: AsyncParsableCommand {
@@ -29,8 +30,13 @@ struct Serve: AsyncParsableCommand {
         var stacks: [SIPStack] = []
         do {
             for profile in configuration.profiles {
+                var timers = TransactionTimers()
+                if let t1 = profile.timerT1 { timers.t1 = .milliseconds(t1) }
+                if let t2 = profile.timerT2 { timers.t2 = .milliseconds(t2) }
+                if let t4 = profile.timerT4 { timers.t4 = .milliseconds(t4) }
                 let stack = SIPStack(
-                    configuration: SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, advertisedHost: profile.externalSIPIP),
+                    configuration: SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, timers: timers,
+                                                         advertisedHost: profile.externalSIPIP),
                     group: group,
                     logger: Logger(label: "sofia/\(profile.name)")
                 )

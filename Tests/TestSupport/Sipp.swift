@@ -29,6 +29,51 @@ public struct Sipp {
         RepositoryPaths.root() + "/Tests/Interop/scenarios/\(name).xml"
     }
 
+    /// A sipp playing a server (a gateway, a registrar) in the background on `port`, until
+    /// `stop()` or `limit` seconds.
+    public final class Server {
+        public let port: Int
+        private let process = Process()
+        private let directory: String
+
+        /// `calls` ends sipp after that many calls (scenario runs).
+        public init(scenario: String, port: Int? = nil, calls: Int? = nil, limit: Int = 120) throws {
+            self.port = try port ?? FreePort.udpAndTCP()
+            directory = NSTemporaryDirectory() + "sipp-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let mediaPort = try FreePort.udpAndTCP()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            process.arguments = ["-sf", Sipp.scenario(scenario), "-i", "127.0.0.1", "-p", String(self.port), "-mp", String(mediaPort),
+                                 "-ci", "127.0.0.1", "-nostdin", "-timeout", "\(limit)s", "-trace_err"]
+                + (calls.map { ["-m", String($0)] } ?? [])
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+
+        public var isRunning: Bool { process.isRunning }
+
+        /// Waits for sipp to end by itself (a bounded scenario), up to `seconds`.
+        public func waitForExit(seconds: Double) -> Int32? {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            return process.isRunning ? nil : process.terminationStatus
+        }
+
+        public func stop() {
+            if process.isRunning {
+                process.terminate()
+                Thread.sleep(forTimeInterval: 0.2)
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        deinit { stop() }
+    }
+
     /// Runs sipp against 127.0.0.1:`port`; `arguments` are added as they are. The process is
     /// killed after `limit` seconds whatever it is doing.
     public static func run(scenario: String, port: Int, calls: Int, arguments: [String] = [], limit: Double = 60) throws -> Result {
