@@ -99,7 +99,11 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "SIPAuthenticationTests", dependencies: ["SIPAuthentication"]),
-        .testTarget(name: "GatewaysTests", dependencies: ["Gateways", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
+        .testTarget(name: "GatewaysTests", dependencies: [
+            "Gateways", "Configuration", "XMLConfig", "APICommands", "SIPTransport", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

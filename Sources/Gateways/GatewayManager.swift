@@ -119,16 +119,28 @@ public final class GatewayManager: Sendable {
 
     // MARK: - Changes
 
-    /// `sofia profile <p> rescan`: adds gateways new on disk, removes those gone, leaves the
-    /// others as they are.
+    /// `sofia profile <p> rescan`: adds gateways new on disk, removes those gone, and resolves
+    /// the others' addresses again without touching their state.
     @discardableResult
     public func rescan(profile: String, from configuration: Configuration) -> [Diagnostic] {
         let wanted = Set(configuration.profile(named: profile)?.gateways.map(\.name) ?? [])
-        state.withLock { state in
+        let kept: [(String, GatewaySettings)] = state.withLock { state in
             for name in state.order where state.records[name]?.settings.profile == profile && !wanted.contains(name) {
                 state.records[name] = nil
             }
             state.order.removeAll { state.records[$0] == nil }
+            return state.order.compactMap { name in state.records[name].map { (name, $0.settings) } }
+        }
+        for (name, settings) in kept where settings.profile == profile {
+            let transport: SIPPeer.Transport = settings.registerTransport == "tcp" ? .tcp : .udp
+            let signalling = GatewayAddressResolver.resolve(settings.signallingTarget, transport: transport)
+            let proxy = GatewayAddressResolver.resolve(settings.proxy, transport: transport)
+            state.withLock { state in
+                guard var record = state.records[name] else { return }
+                record.signalling = signalling ?? record.signalling
+                record.proxy = proxy ?? record.proxy
+                state.records[name] = record
+            }
         }
         return add(configuration, onlyNew: true, profile: profile)
     }
