@@ -63,6 +63,13 @@ let package = Package(
             "CPCRE2", "Causes", "Configuration", "XMLConfig", "APICommands",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The signalling-only B2BUA: incoming calls, the bridge application, failover.
+        .target(name: "Bridge", dependencies: [
+            "SIPMessage", "SIPTransaction", "SIPTransport", "SIPAuthentication", "Dialplan", "Gateways", "Causes",
+            "Configuration", "IPAddressing", "APICommands",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // The running service's state: current configuration, reload, and the commands on it.
         .target(name: "Control", dependencies: [
             "Configuration", "Distributor", "APICommands", "Dialplan",
@@ -104,6 +111,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Causes"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

@@ -1,0 +1,22 @@
+import Bridge
+import Testing
+
+struct DialStringTests {
+    @Test func groupsLegsAndVariables() {
+        let dial = DialString("{ignore_early_media=true,x='a,b'}sofia/gateway/gw1/1004|[leg_timeout=5]sofia/external/1004@127.0.0.1:5092,sofia/gateway/gw3/9@h")
+        #expect(dial.groups.count == 2)
+        #expect(dial.groups[0].map(\.endpoint) == [.gateway(name: "gw1", destination: "1004")])
+        #expect(dial.groups[0][0].variables == ["ignore_early_media": "true", "x": "a,b"])
+        #expect(dial.groups[1].map(\.endpoint) == [.profile(name: "external", target: "1004@127.0.0.1:5092"), .gateway(name: "gw3", destination: "9@h")])
+        #expect(dial.groups[1][0].variables["leg_timeout"] == "5")
+        #expect(dial.groups[1][1].variables["leg_timeout"] == nil)
+        #expect(dial.groups[1][1].variables["ignore_early_media"] == "true")
+    }
+
+    @Test func oddEndpoints() {
+        #expect(DialString("error/USER_BUSY").groups[0][0].endpoint == .error(cause: "USER_BUSY"))
+        #expect(DialString("sofia/gateway/-err/1004").groups[0][0].endpoint == .gateway(name: "-err", destination: "1004"))
+        #expect(DialString("loopback/1000").groups[0][0].endpoint == .unsupported("loopback/1000"))
+        #expect(DialString("").groups.isEmpty)
+    }
+}
