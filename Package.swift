@@ -79,7 +79,7 @@ let package = Package(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
-                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways",
+                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Control
+import Bridge
 import Foundation
 import Gateways
 import Logging
@@ -28,20 +29,36 @@ struct Serve: AsyncParsableCommand {
         let runtime = ServiceRuntime(loader: loader, configuration: configuration, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var stacks: [SIPStack] = []
+        for profile in configuration.profiles {
+            var timers = TransactionTimers()
+            if let t1 = profile.timerT1 { timers.t1 = .milliseconds(t1) }
+            if let t2 = profile.timerT2 { timers.t2 = .milliseconds(t2) }
+            if let t4 = profile.timerT4 { timers.t4 = .milliseconds(t4) }
+            stacks.append(SIPStack(
+                configuration: SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, timers: timers,
+                                                     advertisedHost: profile.externalSIPIP),
+                group: group,
+                logger: Logger(label: "sofia/\(profile.name)")
+            ))
+        }
+        let gateways = GatewayManager(
+            profiles: zip(configuration.profiles, stacks).map { GatewayManager.Profile(name: $0.name, stack: $1) },
+            logger: Logger(label: "sofia")
+        )
+        let calls = CallTable()
         do {
-            for profile in configuration.profiles {
-                var timers = TransactionTimers()
-                if let t1 = profile.timerT1 { timers.t1 = .milliseconds(t1) }
-                if let t2 = profile.timerT2 { timers.t2 = .milliseconds(t2) }
-                if let t4 = profile.timerT4 { timers.t4 = .milliseconds(t4) }
-                let stack = SIPStack(
-                    configuration: SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, timers: timers,
-                                                         advertisedHost: profile.externalSIPIP),
-                    group: group,
-                    logger: Logger(label: "sofia/\(profile.name)")
+            for (profile, stack) in zip(configuration.profiles, stacks) {
+                let settings = B2BUA.Settings(
+                    profile: profile.name, context: profile.context,
+                    acl: profile.inboundACL.flatMap(configuration.accessControlList(named:)),
+                    limits: CallLimits(maxSessions: profile.settings["max-sessions"].flatMap { Int($0) } ?? 100_000,
+                                       sessionsPerSecond: profile.settings["sessions-per-second"].flatMap { Int($0) } ?? 30_000)
                 )
-                try await stack.start(user: StatelessEndpoint())
-                stacks.append(stack)
+                let b2bua = B2BUA(settings: settings, stack: stack, gateways: gateways, calls: calls, group: group,
+                                  logger: Logger(label: "bridge/\(profile.name)")) {
+                    runtime.dialplanEnvironment(externalApplications: ["bridge"])
+                }
+                try await stack.start(user: StatelessEndpoint(next: b2bua))
             }
         } catch {
             logger.critical("cannot listen: \(error)")
@@ -49,12 +66,9 @@ struct Serve: AsyncParsableCommand {
             try await group.shutdownGracefully()
             throw ExitCode(1)
         }
-        let gateways = GatewayManager(
-            profiles: zip(configuration.profiles, stacks).map { GatewayManager.Profile(name: $0.name, stack: $1) },
-            logger: Logger(label: "sofia")
-        )
         gateways.start(configuration, on: group.next())
         SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
+        CallCommands.register(in: runtime.commands, calls: calls)
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")
         logger.info("ready: \(configuration.profiles.count) profile(s), distributor lists: \(lists.isEmpty ? "(none)" : lists)")
         await waitForTermination()

@@ -37,7 +37,7 @@ public struct Sipp {
         private let directory: String
 
         /// `calls` ends sipp after that many calls (scenario runs).
-        public init(scenario: String, port: Int? = nil, calls: Int? = nil, limit: Int = 120) throws {
+        public init(scenario: String, port: Int? = nil, calls: Int? = nil, limit: Int = 120, arguments: [String] = []) throws {
             self.port = try port ?? FreePort.udpAndTCP()
             directory = NSTemporaryDirectory() + "sipp-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -45,12 +45,20 @@ public struct Sipp {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
             process.arguments = ["-sf", Sipp.scenario(scenario), "-i", "127.0.0.1", "-p", String(self.port), "-mp", String(mediaPort),
-                                 "-ci", "127.0.0.1", "-nostdin", "-timeout", "\(limit)s", "-trace_err"]
-                + (calls.map { ["-m", String($0)] } ?? [])
+                                 "-ci", "127.0.0.1", "-nostdin", "-timeout", "\(limit)s", "-trace_err", "-trace_stat", "-fd", "1"]
+                + (calls.map { ["-m", String($0)] } ?? []) + arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             Thread.sleep(forTimeInterval: 0.3)
+        }
+
+        /// Calls this sipp completed, from its statistics file (written every second and at exit).
+        public var successfulCalls: Int? {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory),
+                  let name = files.first(where: { $0.hasSuffix(".csv") }),
+                  let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else { return nil }
+            return Result(status: 0, output: "", statistics: text).statistic("SuccessfulCall(C)")
         }
 
         public var isRunning: Bool { process.isRunning }

@@ -1,0 +1,144 @@
+import Configuration
+import Dialplan
+import Foundation
+import Gateways
+import IPAddressing
+import Logging
+import NIOCore
+import SIPMessage
+import SIPTransport
+import Synchronization
+
+/// The signalling-only back-to-back user agent of one profile: an INVITE that passes the
+/// profile's ACL and limits runs through the dialplan, whose `bridge` actions call gateways;
+/// requests inside calls are matched to them by Call-ID.
+public final class B2BUA: SIPTransactionUser {
+    public struct Settings: Sendable {
+        public let profile: String
+        public let context: String
+        public let acl: AccessControlList?
+        public let limits: CallLimits
+
+        public init(profile: String, context: String, acl: AccessControlList?, limits: CallLimits = CallLimits()) {
+            self.profile = profile
+            self.context = context
+            self.acl = acl
+            self.limits = limits
+        }
+    }
+
+    let settings: Settings
+    let stack: SIPStack
+    let gateways: GatewayManager
+    let calls: CallTable
+    let logger: Logger
+    let group: any EventLoopGroup
+    private let environment: @Sendable () -> DialplanEnvironment
+    private let rate = Mutex<(second: Int, count: Int)>((0, 0))
+
+    public init(settings: Settings, stack: SIPStack, gateways: GatewayManager, calls: CallTable, group: any EventLoopGroup,
+                logger: Logger, environment: @escaping @Sendable () -> DialplanEnvironment) {
+        self.settings = settings
+        self.stack = stack
+        self.gateways = gateways
+        self.calls = calls
+        self.group = group
+        self.logger = logger
+        self.environment = environment
+    }
+
+    public func receive(request: SIPRequest, from peer: SIPPeer, transaction: ServerTransaction) {
+        let callID = request.callID ?? ""
+        if request.method == "CANCEL" {
+            transaction.respond(status: calls.call(forCallID: callID) == nil ? 481 : 200)
+            calls.call(forCallID: callID)?.callerCancelled(stack.serverInvite(cancelledBy: request))
+            return
+        }
+        if request.to?.tag != nil || request.method != "INVITE" {
+            guard let call = calls.call(forCallID: callID) else {
+                transaction.respond(status: 481, toTag: SIPIdentifiers.tag())
+                return
+            }
+            call.inDialog(request, transaction: transaction)
+            return
+        }
+        if let acl = settings.acl {
+            guard let address = peer.address.ipAddress.flatMap(IPAddress.init), acl.allows(address) else {
+                logger.warning("IP \(peer.address.ipAddress ?? "?") rejected by ACL \(acl.name)")
+                transaction.respond(status: 403, toTag: SIPIdentifiers.tag())
+                return
+            }
+        }
+        if let maxForwards = request.maxForwards, maxForwards <= 0 {
+            transaction.respond(status: 483, toTag: SIPIdentifiers.tag())
+            return
+        }
+        guard admit() else {
+            transaction.respond(status: 503, reason: "Maximum Calls In Progress", toTag: SIPIdentifiers.tag(), headers: [("Retry-After", "5")])
+            return
+        }
+        transaction.respond(status: 100)
+        let call = Call(b2bua: self, invite: request, peer: peer, transaction: transaction, environment: environment())
+        calls.add(call)
+        call.start()
+    }
+
+    public func receive(ack: SIPRequest, from peer: SIPPeer) {
+        calls.call(forCallID: ack.callID ?? "")?.acknowledged(ack)
+    }
+
+    public func receive(strayResponse: SIPResponse, from peer: SIPPeer) {
+        calls.call(forCallID: strayResponse.callID ?? "")?.strayResponse(strayResponse)
+    }
+
+    public func serverTransactionTimedOut(_ request: SIPRequest) {
+        guard request.method == "INVITE" else { return }
+        calls.call(forCallID: request.callID ?? "")?.callerNeverAcknowledged()
+    }
+
+    private func admit() -> Bool {
+        guard calls.count < settings.limits.maxSessions else { return false }
+        let second = Int(Date().timeIntervalSince1970)
+        return rate.withLock { rate in
+            if rate.second != second { rate = (second, 0) }
+            rate.count += 1
+            return rate.count <= settings.limits.sessionsPerSecond
+        }
+    }
+}
+
+/// Every call in progress, by its own Call-ID and its outgoing legs' Call-IDs.
+public final class CallTable: Sendable {
+    private let byCallID = Mutex<[String: Call]>([:])
+    private let byUUID = Mutex<[String: Call]>([:])
+
+    public init() {}
+
+    public var count: Int { byUUID.withLock { $0.count } }
+
+    public var all: [Call] { byUUID.withLock { Array($0.values) }.sorted { $0.created < $1.created } }
+
+    func add(_ call: Call) {
+        byUUID.withLock { $0[call.uuid] = call }
+        byCallID.withLock { $0[call.callID] = call }
+    }
+
+    func alias(_ callID: String, to call: Call) {
+        byCallID.withLock { $0[callID] = call }
+    }
+
+    func remove(_ call: Call, callIDs: [String]) {
+        byUUID.withLock { $0[call.uuid] = nil }
+        byCallID.withLock { table in
+            for callID in callIDs + [call.callID] where table[callID] === call { table[callID] = nil }
+        }
+    }
+
+    func call(forCallID callID: String) -> Call? {
+        byCallID.withLock { $0[callID] }
+    }
+
+    public func call(uuid: String) -> Call? {
+        byUUID.withLock { $0[uuid] }
+    }
+}

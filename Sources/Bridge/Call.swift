@@ -1,0 +1,491 @@
+import Causes
+import Configuration
+import Dialplan
+import Foundation
+import Gateways
+import Logging
+import NIOCore
+import SIPMessage
+import SIPTransaction
+import SIPTransport
+
+/// One call through the B2BUA: the caller's leg, its dialplan run, the bridge's outgoing legs,
+/// and once answered the two dialogs. Everything a call does happens on its event loop, one
+/// event at a time, so its state needs no lock.
+public final class Call: @unchecked Sendable {
+    public enum Phase: String, Sendable { case routing = "ROUTING", bridging = "BRIDGING", answered = "ACTIVE", ended = "HANGUP" }
+
+    struct Leg {
+        let id: Int
+        var invite: SIPRequest
+        let peer: SIPPeer
+        let gateway: String?
+        var provisional: SIPResponse?
+        var answer: SIPResponse?
+        var stopRequested = false
+        var ended = false
+        var callID: String { invite.callID ?? "" }
+    }
+
+    public let uuid = UUID().uuidString.lowercased()
+    public let created = Date()
+    let callID: String
+    private let b2bua: B2BUA
+    private let invite: SIPRequest
+    private let callerPeer: SIPPeer
+    private let inviteTransaction: ServerTransaction
+    private let toTag = SIPIdentifiers.tag()
+    private var session: DialplanSession
+    private var originate: OriginateMachine?
+    private var legs: [Int: Leg] = [:]
+    private var timers: [OriginateMachine.Timer: Scheduled<Void>] = [:]
+    private var answeredLeg: Int?
+    private var callerDialog: Dialog?
+    private var calleeDialog: Dialog?
+    private var sentRinging = false
+    private var finalSent = false
+    private(set) public var phase: Phase = .routing
+    private(set) public var gateway: String?
+    private let loop: any EventLoop
+    private var logger: Logger { b2bua.logger }
+
+    init(b2bua: B2BUA, invite: SIPRequest, peer: SIPPeer, transaction: ServerTransaction, environment: DialplanEnvironment) {
+        self.b2bua = b2bua
+        loop = b2bua.group.next()
+        self.invite = invite
+        callID = invite.callID ?? ""
+        callerPeer = peer
+        inviteTransaction = transaction
+        let from = invite.from
+        let profile = CallerProfile(
+            destinationNumber: invite.uri.user ?? invite.to?.uri.user ?? "",
+            callerIDNumber: from?.uri.user ?? "",
+            callerIDName: from?.displayName ?? from?.uri.user ?? "",
+            networkAddress: peer.address.ipAddress ?? "",
+            context: b2bua.settings.context,
+            uuid: UUID().uuidString.lowercased(),
+            channelName: "sofia/\(b2bua.settings.profile)/\(from?.uri.user ?? "")@\(from?.uri.host ?? "")"
+        )
+        let variables: [String: String] = [
+            "sip_from_user": from?.uri.user ?? "", "sip_from_host": from?.uri.host ?? "",
+            "sip_to_user": invite.to?.uri.user ?? "", "sip_req_uri": invite.uri.description,
+            "sip_call_id": callID, "sip_profile_name": b2bua.settings.profile,
+        ]
+        session = DialplanSession(caller: profile, variables: variables, environment: environment)
+    }
+
+    /// A short line for `show calls`.
+    public var summary: String {
+        "\(uuid),inbound,\(Int(created.timeIntervalSince1970)),\(session.caller.callerIDNumber),\(session.caller.destinationNumber),\(gateway ?? ""),\(phase.rawValue)"
+    }
+
+    func start() {
+        loop.execute { self.run(self.session.start()) }
+    }
+
+    // MARK: - Dialplan
+
+    private func run(_ step: DialplanStep) {
+        guard phase != .ended else { return }
+        switch step {
+        case .execute(let application, let data, _) where application == "bridge":
+            startBridge(data)
+        case .execute:
+            run(session.next())
+        case .finished(let outcome):
+            if phase == .answered { return }
+            reject(outcome.cause, explicitStatus: { if case .respond(let status, let reason) = outcome { return (status, reason) } else { return nil } }(),
+                   noRoute: outcome == .noRoute)
+        }
+    }
+
+    private func startBridge(_ data: String) {
+        let timeout = session.variables["call_timeout"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? .seconds(60)
+        var machine = OriginateMachine(dialString: DialString(data), callTimeout: timeout)
+        phase = .bridging
+        let actions = machine.start()
+        originate = machine
+        apply(actions)
+    }
+
+    private func feed(_ id: Int, _ event: OriginateMachine.LegEvent) {
+        guard var machine = originate else { return }
+        let actions = machine.handle(leg: id, event)
+        originate = machine
+        apply(actions)
+    }
+
+    private func apply(_ actions: [OriginateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .startLeg(let id, let leg):
+                launch(id, leg)
+            case .stopLeg(let id):
+                stopLeg(id)
+            case .schedule(let timer, let after):
+                timers[timer]?.cancel()
+                timers[timer] = loop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) {
+                    guard var machine = self.originate else { return }
+                    let actions = machine.fire(timer)
+                    self.originate = machine
+                    self.apply(actions)
+                }
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .progress(let id, let status, _):
+                relayProgress(from: id, status: status)
+            case .answered(let id):
+                bridged(id)
+            case .failed(let cause, let sipStatus):
+                bridgeFailed(cause, sipStatus: sipStatus)
+            }
+        }
+    }
+
+    // MARK: - Outgoing legs
+
+    private func launch(_ id: Int, _ leg: DialString.Leg) {
+        let stack = b2bua.stack
+        let caller = OutboundInvite.Caller(invite: invite, callerIDNumber: session.caller.callerIDNumber,
+                                           callerIDName: session.caller.callerIDName,
+                                           variables: session.variables.merging(session.exports) { $1 }.merging(leg.variables) { $1 })
+        var request: SIPRequest
+        var peer: SIPPeer
+        var gatewayName: String?
+        do {
+            switch leg.endpoint {
+            case .gateway(let name, let destination):
+                guard let settings = b2bua.gateways.settings(of: name), let proxy = b2bua.gateways.proxyPeer(of: name) else {
+                    logger.error("Invalid Gateway '\(name)'")
+                    return feed(id, .failed(cause: .invalidGateway, sipStatus: nil))
+                }
+                guard b2bua.gateways.status(of: name) == .up else {
+                    logger.notice("Gateway '\(name)' is down!")
+                    b2bua.gateways.count(name) { $0.failedCallsOut += 1 }
+                    return feed(id, .failed(cause: .gatewayDown, sipStatus: nil))
+                }
+                request = try OutboundInvite.toGateway(settings, destination: destination, caller: caller, stack: stack, transport: proxy.transport)
+                peer = settings.outboundProxy.flatMap { GatewayAddressResolver.resolve($0, transport: proxy.transport) } ?? proxy
+                gatewayName = name
+                b2bua.gateways.count(name) { $0.callsOut += 1 }
+            case .profile(_, let target):
+                request = try OutboundInvite.toTarget(target, caller: caller, stack: stack, transport: .udp)
+                guard let resolved = GatewayAddressResolver.resolve(request.uri.host + (request.uri.port.map { ":\($0)" } ?? ""),
+                                                                    transport: request.uri.parameters.value("transport")?.lowercased() == "tcp" ? .tcp : .udp) else {
+                    return feed(id, .failed(cause: .noRouteDestination, sipStatus: nil))
+                }
+                peer = resolved
+            case .error(let cause):
+                return feed(id, .failed(cause: HangupCause(nameOrNumber: cause) ?? .normalUnspecified, sipStatus: nil))
+            case .unsupported(let text):
+                logger.error("invalid endpoint \"\(text)\" in bridge")
+                return feed(id, .failed(cause: .channelNotImplemented, sipStatus: nil))
+            }
+        } catch {
+            logger.error("cannot build the INVITE for \(leg.endpoint): \(error)")
+            return feed(id, .failed(cause: .invalidURL, sipStatus: nil))
+        }
+        request.headers.prepend("Via", "SIP/2.0/\(peer.transport.rawValue) \(stack.advertisedHost):\(stack.port);branch=\(SIPIdentifiers.branch());rport")
+        legs[id] = Leg(id: id, invite: request, peer: peer, gateway: gatewayName)
+        gateway = gatewayName ?? gateway
+        b2bua.calls.alias(request.callID ?? "", to: self)
+        logger.info("\(uuid): \(session.caller.callerIDNumber) -> \(request.uri) via \(gatewayName ?? peer.description)")
+        stack.send(request, to: peer) { event in
+            self.loop.execute { self.legEvent(id, event) }
+        }
+    }
+
+    private func legEvent(_ id: Int, _ event: ClientTransactionEvent) {
+        guard var leg = legs[id] else { return }
+        switch event {
+        case .response(let response) where response.status < 200:
+            guard response.status > 100 else { return }
+            leg.provisional = response
+            legs[id] = leg
+            if leg.stopRequested { sendCancel(leg) }
+            feed(id, .provisional(status: response.status, hasSDP: !response.body.isEmpty))
+        case .response(let response) where response.status < 300:
+            if leg.answer != nil {
+                acknowledge(leg, response)
+                return
+            }
+            leg.answer = response
+            legs[id] = leg
+            acknowledge(leg, response)
+            if leg.stopRequested || phase != .bridging {
+                hangUpLeg(leg, response)
+                return
+            }
+            feed(id, .answered)
+        case .response(let response):
+            leg.ended = true
+            legs[id] = leg
+            if let gateway = leg.gateway { b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 } }
+            feed(id, .failed(cause: Self.cause(of: response), sipStatus: response.status))
+        case .timedOut:
+            leg.ended = true
+            legs[id] = leg
+            if let gateway = leg.gateway { b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 } }
+            feed(id, .failed(cause: .recoveryOnTimerExpire, sipStatus: 408))
+        case .transportFailed:
+            leg.ended = true
+            legs[id] = leg
+            feed(id, .failed(cause: .normalTemporaryFailure, sipStatus: 503))
+        }
+    }
+
+    /// A `Reason: Q.850;cause=N` header wins over the SIP status table.
+    static func cause(of response: SIPResponse) -> HangupCause {
+        if let reason = response.headers["Reason"], reason.uppercased().hasPrefix("Q.850"),
+           let causeText = reason.split(separator: ";").first(where: { $0.trimmingSpaces().lowercased().hasPrefix("cause=") }),
+           let number = Int(causeText.trimmingSpaces().dropFirst("cause=".count)), let cause = HangupCause(rawValue: number) {
+            return cause
+        }
+        return SIPCauseMapping.cause(forSIPStatus: response.status)
+    }
+
+    private func stopLeg(_ id: Int) {
+        guard var leg = legs[id], !leg.ended else { return }
+        leg.stopRequested = true
+        legs[id] = leg
+        if let answer = leg.answer {
+            hangUpLeg(leg, answer)
+        } else if leg.provisional != nil {
+            sendCancel(leg)
+        }
+        // Without a provisional response yet, the CANCEL waits for one (RFC 3261 §9.1).
+    }
+
+    private func sendCancel(_ leg: Leg) {
+        var headers = SIPHeaders()
+        if let via = leg.invite.headers.elements("Via").first { headers.add("Via", via) }
+        headers.add("Max-Forwards", "70")
+        for name in ["From", "To", "Call-ID"] { if let value = leg.invite.headers[name] { headers.add(name, value) } }
+        headers.add("CSeq", "\(leg.invite.cseq?.number ?? 1) CANCEL")
+        for route in leg.invite.headers.values("Route") { headers.add("Route", route) }
+        headers.add("Reason", "SIP;cause=487;text=\"ORIGINATOR_CANCEL\"")
+        b2bua.stack.send(SIPRequest(method: "CANCEL", uri: leg.invite.uri, headers: headers), to: leg.peer) { _ in }
+    }
+
+    private func dialog(for leg: Leg, answer: SIPResponse) -> Dialog {
+        let contact = answer.headers["Contact"].flatMap { try? NameAddress($0) }?.uri
+        return Dialog(callID: leg.callID, local: leg.invite.headers["From"] ?? "", remote: answer.headers["To"] ?? "",
+                      remoteTarget: contact ?? leg.invite.uri, routeSet: answer.headers.elements("Record-Route").reversed(),
+                      peer: leg.peer, localCSeq: leg.invite.cseq?.number ?? 1)
+    }
+
+    private func acknowledge(_ leg: Leg, _ answer: SIPResponse) {
+        let stack = b2bua.stack
+        let ack = dialog(for: leg, answer: answer).ack(cseq: leg.invite.cseq?.number ?? 1, transport: leg.peer.transport,
+                                                        host: stack.advertisedHost, port: stack.port)
+        stack.sendStateless(.request(ack), to: leg.peer)
+    }
+
+    /// A leg that answered after another won, or after the call ended: BYE it.
+    private func hangUpLeg(_ leg: Leg, _ answer: SIPResponse) {
+        var legDialog = dialog(for: leg, answer: answer)
+        b2bua.stack.send(legDialog.request("BYE"), to: leg.peer) { _ in }
+        legs[leg.id]?.ended = true
+    }
+
+    // MARK: - Outcomes
+
+    private func relayProgress(from id: Int, status: Int) {
+        guard !finalSent, let provisional = legs[id]?.provisional else { return }
+        if provisional.body.isEmpty {
+            guard !sentRinging else { return }
+            sentRinging = true
+        }
+        var response = invite.response(status: status, reason: provisional.reason, toTag: toTag)
+        response.headers.add("Contact", ourContact)
+        if !provisional.body.isEmpty {
+            response.headers.add("Content-Type", provisional.contentType ?? "application/sdp")
+            response.body = provisional.body
+        }
+        inviteTransaction.respond(response)
+    }
+
+    private var ourContact: String {
+        "<sip:\(session.caller.destinationNumber)@\(b2bua.stack.advertisedHost):\(b2bua.stack.port);transport=\(callerPeer.transport.rawValue.lowercased())>"
+    }
+
+    private func bridged(_ id: Int) {
+        guard let leg = legs[id], let answer = leg.answer else { return }
+        originate = nil
+        answeredLeg = id
+        calleeDialog = dialog(for: leg, answer: answer)
+        var response = invite.response(status: 200, toTag: toTag)
+        response.headers.add("Contact", ourContact)
+        if !answer.body.isEmpty {
+            response.headers.add("Content-Type", answer.contentType ?? "application/sdp")
+            response.body = answer.body
+        }
+        let contact = invite.headers["Contact"].flatMap { try? NameAddress($0) }?.uri ?? invite.from?.uri ?? invite.uri
+        callerDialog = Dialog(callID: callID, local: (response.headers["To"] ?? ""), remote: invite.headers["From"] ?? "",
+                              remoteTarget: contact, routeSet: invite.headers.elements("Record-Route"), peer: callerPeer, localCSeq: 0)
+        finalSent = true
+        phase = .answered
+        inviteTransaction.respond(response)
+        logger.info("\(uuid): answered by \(leg.gateway ?? leg.peer.description)")
+    }
+
+    private func bridgeFailed(_ cause: HangupCause, sipStatus: Int?) {
+        originate = nil
+        phase = .routing
+        session.setVariable("originate_failed_cause", cause.name)
+        if let sipStatus { session.setVariable("last_bridge_proto_specific_hangup_cause", "sip:\(sipStatus)") }
+        logger.info("\(uuid): bridge failed with \(cause.name)\(sipStatus.map { " (SIP \($0))" } ?? "")")
+        if continuesAfterFailure(cause) {
+            run(session.next())
+        } else {
+            reject(cause, explicitStatus: nil, noRoute: false)
+        }
+    }
+
+    /// `switch_channel_handle_cause`: whether the dialplan goes on after a failed bridge.
+    private func continuesAfterFailure(_ cause: HangupCause) -> Bool {
+        let continueOnFail = session.variables["continue_on_fail"]
+        let failureCauses = session.variables["failure_causes"]
+        func listed(_ list: String) -> Bool {
+            list.split(separator: ",").map { $0.trimmingSpaces().uppercased() }.contains { $0 == cause.name || $0 == String(cause.rawValue) }
+        }
+        if continueOnFail == nil && failureCauses == nil {
+            return [.noAnswer, .noUserResponse, .originatorCancel].contains(cause)
+        }
+        if let value = continueOnFail {
+            if ["true", "yes", "on", "1"].contains(value.lowercased()) { return cause != .attendedTransfer }
+            if listed(value) { return true }
+        }
+        if let value = failureCauses { return !listed(value) }
+        return false
+    }
+
+    /// Ends an unanswered call with a final response: the gateway's own code when it gave one
+    /// (unless `sip_ignore_remote_cause`), else FreeSWITCH's table for the cause.
+    private func reject(_ cause: HangupCause, explicitStatus: (Int, String?)?, noRoute: Bool) {
+        guard !finalSent else { return end() }
+        var status = noRoute ? 404 : SIPCauseMapping.sipStatus(for: cause)
+        var reason: String?
+        if let explicitStatus {
+            (status, reason) = explicitStatus
+        } else if !noRoute, !switchTrue(session.variables["sip_ignore_remote_cause"]),
+                  let remote = session.variables["last_bridge_proto_specific_hangup_cause"], remote.hasPrefix("sip:"),
+                  let code = Int(remote.dropFirst(4)), (300...699).contains(code) {
+            status = code
+        }
+        finalSent = true
+        inviteTransaction.respond(status: status, reason: reason, toTag: toTag)
+        logger.info("\(uuid): rejected with \(status) (\(cause.name))")
+        end()
+    }
+
+    private func end() {
+        guard phase != .ended else { return }
+        phase = .ended
+        for timer in timers.values { timer.cancel() }
+        timers = [:]
+        b2bua.calls.remove(self, callIDs: legs.values.map(\.callID))
+        logger.info("\(uuid): ended; \(b2bua.calls.count) call(s) in progress")
+    }
+
+    // MARK: - Caller events
+
+    func callerCancelled(_ inviteTransaction: ServerTransaction?) {
+        loop.execute {
+            guard self.phase == .routing || self.phase == .bridging, !self.finalSent else { return }
+            self.originate = nil
+            for id in self.legs.keys.sorted() { self.stopLeg(id) }
+            self.finalSent = true
+            self.inviteTransaction.respond(status: 487, toTag: self.toTag)
+            self.logger.info("\(self.uuid): cancelled by the caller")
+            self.end()
+        }
+    }
+
+    func acknowledged(_ ack: SIPRequest) {}
+
+    func callerNeverAcknowledged() {
+        loop.execute { self.hangup(.recoveryOnTimerExpire) }
+    }
+
+    func strayResponse(_ response: SIPResponse) {
+        loop.execute {
+            guard (200...299).contains(response.status), let id = self.answeredLeg, let leg = self.legs[id],
+                  response.callID == leg.callID else { return }
+            self.acknowledge(leg, response)
+        }
+    }
+
+    /// A request inside the call from either side: BYE ends both legs; re-INVITE, UPDATE and
+    /// INFO go to the other side and its answer comes back.
+    func inDialog(_ request: SIPRequest, transaction: ServerTransaction) {
+        loop.execute {
+            let fromCaller = request.callID == self.callID
+            guard self.phase == .answered, var dialog = fromCaller ? self.calleeDialog : self.callerDialog else {
+                transaction.respond(status: request.method == "BYE" && self.phase != .ended ? 200 : 481, toTag: self.toTag)
+                if request.method == "BYE" { self.hangup(.normalClearing) }
+                return
+            }
+            if request.method == "BYE" {
+                transaction.respond(status: 200)
+                self.b2bua.stack.send(dialog.request("BYE"), to: dialog.peer) { _ in }
+                self.store(dialog, callerSide: !fromCaller)
+                self.logger.info("\(self.uuid): hung up by the \(fromCaller ? "caller" : "callee")")
+                self.end()
+                return
+            }
+            let relayed = dialog.request(request.method, body: request.body, contentType: request.contentType)
+            self.store(dialog, callerSide: !fromCaller)
+            self.b2bua.stack.send(relayed, to: dialog.peer) { event in
+                self.loop.execute { self.relayAnswer(event, to: transaction, request: relayed, dialog: dialog) }
+            }
+        }
+    }
+
+    private func store(_ dialog: Dialog, callerSide: Bool) {
+        if callerSide { callerDialog = dialog } else { calleeDialog = dialog }
+    }
+
+    private func relayAnswer(_ event: ClientTransactionEvent, to transaction: ServerTransaction, request: SIPRequest, dialog: Dialog) {
+        switch event {
+        case .response(let response):
+            if request.method == "INVITE", (200...299).contains(response.status) {
+                let ack = dialog.ack(cseq: request.cseq?.number ?? 1, transport: dialog.peer.transport,
+                                     host: b2bua.stack.advertisedHost, port: b2bua.stack.port)
+                b2bua.stack.sendStateless(.request(ack), to: dialog.peer)
+            }
+            guard response.status > 100 else { return }
+            var answer = transaction.request.response(status: response.status, reason: response.reason, toTag: toTag)
+            answer.headers.add("Contact", ourContact)
+            if !response.body.isEmpty {
+                answer.headers.add("Content-Type", response.contentType ?? "application/sdp")
+                answer.body = response.body
+            }
+            transaction.respond(answer)
+        case .timedOut, .transportFailed:
+            transaction.respond(status: 408, toTag: toTag)
+            // The other side stopped answering: end the call on both legs.
+            hangup(.recoveryOnTimerExpire)
+        }
+    }
+
+    // MARK: - Commands
+
+    /// `uuid_kill`, `hupall`, shutdown: ends the call whatever its phase.
+    public func hangup(_ cause: HangupCause) {
+        loop.execute {
+            switch self.phase {
+            case .ended:
+                return
+            case .answered:
+                if var callee = self.calleeDialog { self.b2bua.stack.send(callee.request("BYE"), to: callee.peer) { _ in }; self.calleeDialog = callee }
+                if var caller = self.callerDialog { self.b2bua.stack.send(caller.request("BYE"), to: caller.peer) { _ in }; self.callerDialog = caller }
+                self.end()
+            case .routing, .bridging:
+                self.originate = nil
+                for id in self.legs.keys.sorted() { self.stopLeg(id) }
+                self.reject(cause, explicitStatus: nil, noRoute: false)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import SIPMessage
+import SIPTransport
+
+/// One side of an established call, enough to send requests inside it (RFC 3261 §12).
+struct Dialog: Sendable {
+    let callID: String
+    /// Our From/To value (with our tag) and theirs, as header texts.
+    let local: String
+    let remote: String
+    /// Where in-dialog requests go: the peer's Contact.
+    let remoteTarget: SIPURI
+    let routeSet: [String]
+    let peer: SIPPeer
+    var localCSeq: UInt32
+
+    mutating func request(_ method: String, body: [UInt8] = [], contentType: String? = nil) -> SIPRequest {
+        localCSeq += 1
+        var headers = SIPHeaders()
+        headers.add("Max-Forwards", "70")
+        headers.add("From", local)
+        headers.add("To", remote)
+        headers.add("Call-ID", callID)
+        headers.add("CSeq", "\(localCSeq) \(method)")
+        for route in routeSet { headers.add("Route", route) }
+        if let contentType { headers.add("Content-Type", contentType) }
+        return SIPRequest(method: method, uri: remoteTarget, headers: headers, body: body)
+    }
+
+    /// The ACK of a 2xx to our INVITE with CSeq `number` (a new transaction of its own).
+    func ack(cseq number: UInt32, transport: SIPPeer.Transport, host: String, port: Int) -> SIPRequest {
+        var headers = SIPHeaders()
+        headers.add("Via", "SIP/2.0/\(transport.rawValue) \(host):\(port);branch=\(SIPIdentifiers.branch());rport")
+        headers.add("Max-Forwards", "70")
+        headers.add("From", local)
+        headers.add("To", remote)
+        headers.add("Call-ID", callID)
+        headers.add("CSeq", "\(number) ACK")
+        for route in routeSet { headers.add("Route", route) }
+        return SIPRequest(method: "ACK", uri: remoteTarget, headers: headers)
+    }
+}
