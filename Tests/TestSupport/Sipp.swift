@@ -25,8 +25,19 @@ public struct Sipp {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp")
     }
 
+    /// The path of a scenario of `Tests/Interop/scenarios`, or `name` itself when it is a path.
     public static func scenario(_ name: String) -> String {
-        RepositoryPaths.root() + "/Tests/Interop/scenarios/\(name).xml"
+        name.hasPrefix("/") ? name : RepositoryPaths.root() + "/Tests/Interop/scenarios/\(name).xml"
+    }
+
+    /// A copy of a scenario with `[key]` texts replaced, for what sipp checks when it loads a
+    /// scenario (status codes), where its `-key` values do not reach.
+    public static func customized(_ name: String, _ replacements: [String: String]) throws -> String {
+        var text = try String(contentsOfFile: scenario(name), encoding: .utf8)
+        for (key, value) in replacements { text = text.replacingOccurrences(of: "[\(key)]", with: value) }
+        let path = NSTemporaryDirectory() + "scenario-" + UUID().uuidString + ".xml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     /// A sipp playing a server (a gateway, a registrar) in the background on `port`, until

@@ -1,0 +1,121 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Calls through `distributor serve`: sipp as the caller and as gateways, all on 127.0.0.1.
+@Suite(.serialized, .enabled(if: Sipp.isInstalled, "sipp (Debian sip-tester) is not installed"))
+struct BridgeInteropTests {
+    /// gw1 and gw2 at the given ports, no pinging; list 2gw (weights w1, w2).
+    private func service(gw1: Int, gw2: Int, weights: (Int, Int) = (1, 1), dialplan: String) throws -> ServiceProcess {
+        func gateway(_ name: String, _ port: Int) -> String {
+            "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/></gateway></include>"
+        }
+        return try ServiceProcess(files: [
+            "conf/autoload_configs/distributor.conf.xml": """
+                <configuration name="distributor.conf"><lists>
+                  <list name="2gw"><node name="gw1" weight="\(weights.0)"/><node name="gw2" weight="\(weights.1)"/></list>
+                </lists></configuration>
+                """,
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", gw1),
+            "conf/sip_profiles/external/gw2.xml": gateway("gw2", gw2),
+            "dialplan/default.xml": "<include><context name=\"default\">\(dialplan)</context></include>",
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+    }
+
+    static let seed = """
+        <extension name="3-way gateway distributor">
+          <condition field="destination_number" expression="9980$">
+            <action application="set" data="continue_on_fail=true"/>
+            <action application="set" data="hangup_after_bridge=true"/>
+            <action application="bridge" data="sofia/gateway/${distributor(2gw)}/1004" loop="2"/>
+          </condition>
+        </extension>
+        """
+
+    /// Which gateway answered each call, in order, from the service's log.
+    private func answeredBy(_ log: String) -> [String] {
+        log.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "answered by ") else { return nil }
+            return String(line[range.upperBound...])
+        }
+    }
+
+    private func call(_ service: ServiceProcess, calls: Int, scenario: String = "uac_call", extra: [String] = []) throws -> Sipp.Result {
+        try Sipp.run(scenario: scenario, port: service.sipPort, calls: calls, arguments: ["-s", "9980", "-r", "20", "-l", "1"] + extra, limit: 60)
+    }
+
+    @Test func seedScenarioAlternatesGateways() throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_uas")
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+        defer { service.stop() }
+        let result = try call(service, calls: 100)
+        #expect(result.statistic("SuccessfulCall(C)") == 100, "\(result)")
+        try service.waitFor("0 call(s) in progress", seconds: 5)
+        let order = answeredBy(service.log)
+        #expect(order == (0..<50).flatMap { _ in ["gw1", "gw2"] })
+    }
+
+    @Test func weightsOneAndNineFollowTheSpecSequence() throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_uas")
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: gw1.port, gw2: gw2.port, weights: (1, 9), dialplan: Self.seed)
+        defer { service.stop() }
+        let result = try call(service, calls: 100)
+        #expect(result.statistic("SuccessfulCall(C)") == 100, "\(result)")
+        let cycle = ["gw1"] + Array(repeating: "gw2", count: 9)
+        #expect(answeredBy(service.log) == (0..<10).flatMap { _ in cycle })
+    }
+
+    @Test func failedGatewayIsRetriedOnTheNext() throws {
+        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+        defer { service.stop() }
+        let result = try call(service, calls: 10)
+        #expect(result.statistic("SuccessfulCall(C)") == 10, "\(result)")
+        #expect(answeredBy(service.log) == Array(repeating: "gw2", count: 10))
+    }
+
+    @Test func bothGatewaysFailingGiveTheCallerTheirCode() throws {
+        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
+        let gw2 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
+        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+        defer { service.stop() }
+        let result = try call(service, calls: 4, scenario: Sipp.customized("uac_call_rejected", ["status": "503"]))
+        #expect(result.statistic("SuccessfulCall(C)") == 4, "\(result)")
+    }
+
+    @Test func busyWithoutContinueOnFailReachesTheCaller() throws {
+        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "486", "reason": "Busy Here"]))
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: """
+            <extension name="busy"><condition field="destination_number" expression="^9980$">
+              <action application="bridge" data="sofia/gateway/gw1/1004"/>
+              <action application="bridge" data="sofia/gateway/gw2/1004"/>
+            </condition></extension>
+            """)
+        defer { service.stop() }
+        let result = try call(service, calls: 3, scenario: Sipp.customized("uac_call_rejected", ["status": "486"]))
+        #expect(result.statistic("SuccessfulCall(C)") == 3, "\(result)")
+        #expect(answeredBy(service.log).isEmpty)
+    }
+
+    @Test func silentGatewayIsLeftAfterLegTimeout() throws {
+        let silent = try UDPSocket()
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: silent.port, gw2: gw2.port, dialplan: """
+            <extension name="timeout"><condition field="destination_number" expression="^9980$">
+              <action application="set" data="continue_on_fail=true"/>
+              <action application="bridge" data="[leg_timeout=2]sofia/gateway/gw1/1004|sofia/gateway/gw2/1004"/>
+            </condition></extension>
+            """)
+        defer { service.stop() }
+        let started = Date()
+        let result = try call(service, calls: 1)
+        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)")
+        #expect(Date().timeIntervalSince(started) >= 2)
+        #expect(answeredBy(service.log) == ["gw2"])
+        #expect(silent.drain(quietFor: 0.2).count >= 1)
+    }
+}
