@@ -119,3 +119,51 @@ struct BridgeInteropTests {
         #expect(silent.drain(quietFor: 0.2).count >= 1)
     }
 }
+
+/// Mid-call and end-of-call paths, over UDP and TCP: every call ends on both legs and none is
+/// left behind.
+@Suite(.serialized, .enabled(if: Sipp.isInstalled, "sipp (Debian sip-tester) is not installed"))
+struct CallPathInteropTests {
+    private func service(gateway port: Int, transport: String) throws -> ServiceProcess {
+        try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw1.xml": """
+                <include><gateway name="gw1"><param name="proxy" value="127.0.0.1:\(port)"/>
+                <param name="register" value="false"/><param name="register-transport" value="\(transport)"/></gateway></include>
+                """,
+            "dialplan/default.xml": """
+                <include><context name="default"><extension name="all"><condition field="destination_number" expression="^9980$">
+                  <action application="bridge" data="sofia/gateway/gw1/1004"/>
+                </condition></extension></context></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+    }
+
+    private func run(caller: String, gateway: String, transport: String, calls: Int = 3) throws {
+        let transportArguments = transport == "tcp" ? ["-t", "t1"] : []
+        let gw = try Sipp.Server(scenario: gateway, arguments: transportArguments)
+        defer { gw.stop() }
+        let service = try service(gateway: gw.port, transport: transport)
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: caller, port: service.sipPort, calls: calls,
+                                  arguments: ["-s", "9980", "-r", "10", "-l", "1"] + transportArguments, limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == calls, "\(result)\n\(service.log)")
+        try service.waitFor("0 call(s) in progress", seconds: 5)
+        #expect(service.log.components(separatedBy: "ended; ").count - 1 == calls)
+    }
+
+    @Test(arguments: ["udp", "tcp"]) func callerHangsUp(transport: String) throws {
+        try run(caller: "uac_call", gateway: "gateway_uas", transport: transport)
+    }
+
+    @Test(arguments: ["udp", "tcp"]) func callerCancelsWhileRinging(transport: String) throws {
+        try run(caller: "uac_cancel", gateway: "gateway_ring", transport: transport)
+    }
+
+    @Test(arguments: ["udp", "tcp"]) func gatewayHangsUp(transport: String) throws {
+        try run(caller: "uac_wait_bye", gateway: "gateway_bye", transport: transport)
+    }
+
+    @Test(arguments: ["udp", "tcp"]) func reInviteIsRelayed(transport: String) throws {
+        try run(caller: "uac_reinvite", gateway: "gateway_reinvite", transport: transport)
+    }
+}
