@@ -167,3 +167,46 @@ struct CallPathInteropTests {
         try run(caller: "uac_reinvite", gateway: "gateway_reinvite", transport: transport)
     }
 }
+
+/// A gateway that stops answering OPTIONS gets no more calls until it answers again.
+@Suite(.serialized, .enabled(if: Sipp.isInstalled, "sipp (Debian sip-tester) is not installed"))
+struct DeadGatewayInteropTests {
+    @Test func downGatewayGetsNoCallsUntilItComesBack() throws {
+        var gw1 = try Sipp.Server(scenario: "gateway_uas")
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        func gateway(_ name: String, _ port: Int) -> String {
+            "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/><param name=\"ping\" value=\"5\"/></gateway></include>"
+        }
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", gw1.port),
+            "conf/sip_profiles/external/gw2.xml": gateway("gw2", gw2.port),
+            "dialplan/default.xml": """
+                <include><context name="default"><extension name="3-way gateway distributor">
+                  <condition field="destination_number" expression="9980$">
+                    <action application="set" data="continue_on_fail=true"/>
+                    <action application="set" data="hangup_after_bridge=true"/>
+                    <action application="bridge" data="sofia/gateway/${expand(distributor 2gw ${sofia(profile external gwlist down)})}/1004" loop="2"/>
+                  </condition>
+                </extension></context></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"50\"/>")
+        defer { service.stop() }
+        func calls(_ count: Int) throws -> [String] {
+            let before = service.log.components(separatedBy: "answered by ").count
+            let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: count, arguments: ["-s", "9980", "-r", "10", "-l", "1"], limit: 30)
+            #expect(result.statistic("SuccessfulCall(C)") == count, "\(result)")
+            return service.log.components(separatedBy: "answered by ").dropFirst(before).map { String($0.prefix(3)) }
+        }
+        #expect(try calls(4) == ["gw1", "gw2", "gw1", "gw2"])
+        let port = gw1.port
+        gw1.stop()
+        try service.waitFor("Ping failed gw1 with code 408 - count 1/0/1, state DOWN", seconds: 15)
+        let invitesBefore = service.log.components(separatedBy: "via gw1").count
+        #expect(try calls(6) == Array(repeating: "gw2", count: 6))
+        #expect(service.log.components(separatedBy: "via gw1").count == invitesBefore)
+        gw1 = try Sipp.Server(scenario: "gateway_uas", port: port)
+        defer { gw1.stop() }
+        try service.waitFor("gw1 Ping succeeded", seconds: 15)
+        #expect(try calls(4).contains("gw1"))
+    }
+}
