@@ -5,12 +5,33 @@ public struct APICommand: Sendable {
     public let name: String
     public let syntax: String
     public let summary: String
-    public let run: @Sendable (_ arguments: String) -> String
+    private let body: @Sendable (_ arguments: String, _ context: APICallContext) -> String
 
     public init(name: String, syntax: String, summary: String, run: @escaping @Sendable (_ arguments: String) -> String) {
+        self.init(name: name, syntax: syntax, summary: summary) { arguments, _ in run(arguments) }
+    }
+
+    /// A command that reads the calling channel's variables when a call runs it.
+    public init(name: String, syntax: String, summary: String,
+                run: @escaping @Sendable (_ arguments: String, _ context: APICallContext) -> String) {
         self.name = name
         self.syntax = syntax
         self.summary = summary
-        self.run = run
+        body = run
     }
+
+    public func run(_ arguments: String, context: APICallContext = .none) -> String {
+        body(arguments, context)
+    }
+}
+
+/// Who runs a command: a call (with its channel variables) or nobody in particular.
+public struct APICallContext: Sendable {
+    public let variable: @Sendable (String) -> String?
+
+    public init(variable: @escaping @Sendable (String) -> String?) {
+        self.variable = variable
+    }
+
+    public static let none = APICallContext { _ in nil }
 }

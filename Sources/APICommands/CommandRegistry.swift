@@ -19,8 +19,8 @@ public final class CommandRegistry: Sendable {
     }
 
     /// Runs `name arguments`; nil when no such command exists.
-    public func execute(name: String, arguments: String) -> String? {
-        command(named: name)?.run(arguments)
+    public func execute(name: String, arguments: String, context: APICallContext = .none) -> String? {
+        command(named: name)?.run(arguments, context: context)
     }
 
     /// Runs a whole command line (`distributor 2gw gw1`), answering an unknown command the

@@ -5,6 +5,7 @@ import Foundation
 import Gateways
 import Logging
 import NIOCore
+import SIPAuthentication
 import SIPMessage
 import SIPTransaction
 import SIPTransport
@@ -24,6 +25,7 @@ public final class Call: @unchecked Sendable {
         var answer: SIPResponse?
         var stopRequested = false
         var ended = false
+        var authenticated = false
         var callID: String { invite.callID ?? "" }
     }
 
@@ -160,6 +162,8 @@ public final class Call: @unchecked Sendable {
                     return feed(id, .failed(cause: .invalidGateway, sipStatus: nil))
                 }
                 guard b2bua.gateways.status(of: name) == .up else {
+                    let tried = session.variables["distributor_tried"].map { $0 + " " } ?? ""
+                    session.setVariable("distributor_tried", tried + name)
                     logger.notice("Gateway '\(name)' is down!")
                     b2bua.gateways.count(name) { $0.failedCallsOut += 1 }
                     return feed(id, .failed(cause: .gatewayDown, sipStatus: nil))
@@ -168,6 +172,8 @@ public final class Call: @unchecked Sendable {
                 peer = settings.outboundProxy.flatMap { GatewayAddressResolver.resolve($0, transport: proxy.transport) } ?? proxy
                 gatewayName = name
                 b2bua.gateways.count(name) { $0.callsOut += 1 }
+                let tried = session.variables["distributor_tried"].map { $0 + " " } ?? ""
+                session.setVariable("distributor_tried", tried + name)
             case .profile(_, let target):
                 request = try OutboundInvite.toTarget(target, caller: caller, stack: stack, transport: .udp)
                 guard let resolved = GatewayAddressResolver.resolve(request.uri.host + (request.uri.port.map { ":\($0)" } ?? ""),
@@ -217,6 +223,15 @@ public final class Call: @unchecked Sendable {
                 return
             }
             feed(id, .answered)
+        case .response(let response) where (response.status == 401 || response.status == 407) && !leg.authenticated && !leg.stopRequested:
+            guard let retry = authenticatedRetry(leg, challenge: response) else { fallthrough }
+            leg.invite = retry
+            leg.authenticated = true
+            leg.provisional = nil
+            legs[id] = leg
+            b2bua.stack.send(retry, to: leg.peer) { event in
+                self.loop.execute { self.legEvent(id, event) }
+            }
         case .response(let response):
             leg.ended = true
             legs[id] = leg
@@ -232,6 +247,22 @@ public final class Call: @unchecked Sendable {
             legs[id] = leg
             feed(id, .failed(cause: .normalTemporaryFailure, sipStatus: 503))
         }
+    }
+
+    /// The INVITE again, with digest credentials from the gateway's configuration (once).
+    private func authenticatedRetry(_ leg: Leg, challenge response: SIPResponse) -> SIPRequest? {
+        guard let name = leg.gateway, let settings = b2bua.gateways.settings(of: name), !settings.password.isEmpty,
+              let header = response.headers[response.status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate"],
+              let challenge = DigestChallenge(header) else { return nil }
+        var retry = leg.invite
+        retry.headers.removeFirstElement("Via")
+        let stack = b2bua.stack
+        retry.headers.prepend("Via", "SIP/2.0/\(leg.peer.transport.rawValue) \(stack.advertisedHost):\(stack.port);branch=\(SIPIdentifiers.branch());rport")
+        retry.headers.set("CSeq", "\((leg.invite.cseq?.number ?? 1) + 1) INVITE")
+        let value = challenge.authorization(method: "INVITE", uri: retry.uri.description, username: settings.authUsername,
+                                            password: settings.password, nonceCount: 1, clientNonce: SIPIdentifiers.tag())
+        retry.headers.add(response.status == 401 ? "Authorization" : "Proxy-Authorization", value)
+        return retry
     }
 
     /// A `Reason: Q.850;cause=N` header wins over the SIP status table.

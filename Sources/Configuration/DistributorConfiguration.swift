@@ -12,6 +12,10 @@ public struct DistributorConfiguration: Hashable, Sendable {
         public let name: String
         public let nodes: [Node]
         public let location: SourceLocation
+        /// Beyond FreeSWITCH (opt-in `skip-down="true"`): never pick a node whose gateway is DOWN.
+        public var skipDown = false
+        /// Beyond FreeSWITCH (opt-in `skip-tried="true"`): never pick a gateway this call has tried.
+        public var skipTried = false
 
         public var totalWeight: Int { nodes.reduce(0) { $0 + $1.weight } }
     }
@@ -48,7 +52,10 @@ extension DistributorConfiguration {
             if nodes.isEmpty {
                 diagnostics.append(.warning("list has no usable node; every pick answers -err", at: element))
             }
-            lists.append(List(name: name, nodes: nodes, location: element.location))
+            var list = List(name: name, nodes: nodes, location: element.location)
+            list.skipDown = switchTrue(element[attribute: "skip-down"])
+            list.skipTried = switchTrue(element[attribute: "skip-tried"])
+            lists.append(list)
         }
         return DistributorConfiguration(lists: lists, location: configuration.location)
     }

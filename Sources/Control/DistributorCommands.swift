@@ -4,12 +4,16 @@ import Distributor
 
 /// `distributor` and `distributor_ctl`, with mod_distributor's replies byte for byte.
 public enum DistributorCommands {
-    public static func register(in commands: CommandRegistry, lists: DistributorRegistry, store: ConfigurationStore) {
+    public static func register(in commands: CommandRegistry, lists: DistributorRegistry, store: ConfigurationStore,
+                                health: GatewayHealth) {
         commands.register(APICommand(
             name: "distributor",
             syntax: "<list name>[ <exception1> <exceptionN>]",
             summary: "Pick the next node of a weighted list",
-            run: { pick($0, lists: lists) }
+            run: { arguments, context in
+                pick(arguments, lists: lists, down: health.downGateways,
+                     tried: context.variable("distributor_tried").map { ArgumentSplitter.split($0) } ?? [])
+            }
         ))
         commands.register(APICommand(
             name: "distributor_ctl",
@@ -21,11 +25,11 @@ public enum DistributorCommands {
 
     /// `"2gw gw1 gw2"`: the list name ends at the first space; the rest are exclusions.
     /// Answers the node name without a newline, or `-err`.
-    public static func pick(_ arguments: String, lists: DistributorRegistry) -> String {
+    public static func pick(_ arguments: String, lists: DistributorRegistry, down: () -> [String] = { [] }, tried: [String] = []) -> String {
         let (name, rest) = splitAtFirstSpace(arguments)
         guard !name.isEmpty else { return "-err" }
         let exclusions = rest.map { ArgumentSplitter.split($0) } ?? []
-        return lists.pick(list: name, excluding: exclusions) ?? "-err"
+        return lists.pick(list: name, excluding: exclusions, down: down, tried: tried) ?? "-err"
     }
 
     static func control(_ arguments: String, lists: DistributorRegistry, store: ConfigurationStore) -> String {

@@ -5,7 +5,8 @@ extension WeightedList {
     /// The lists of `distributor.conf`, ready to pick from.
     public static func lists(from configuration: DistributorConfiguration) -> [WeightedList] {
         configuration.lists.map { list in
-            WeightedList(name: list.name, nodes: list.nodes.map { WeightedNode(name: $0.name, weight: $0.weight) })
+            WeightedList(name: list.name, nodes: list.nodes.map { WeightedNode(name: $0.name, weight: $0.weight) },
+                         skipDown: list.skipDown, skipTried: list.skipTried)
         }
     }
 }

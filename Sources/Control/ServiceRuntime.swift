@@ -10,6 +10,7 @@ public final class ServiceRuntime: Sendable {
     public let store: ConfigurationStore
     public let lists: DistributorRegistry
     public let commands: CommandRegistry
+    public let health = GatewayHealth()
     public let logger: Logger
 
     public init(loader: ConfigurationLoader, configuration: Configuration, logger: Logger = Logger(label: "distributor")) {
@@ -17,7 +18,7 @@ public final class ServiceRuntime: Sendable {
         lists = DistributorRegistry(lists: configuration.distributor.map(WeightedList.lists(from:)) ?? [])
         commands = CommandRegistry()
         self.logger = logger
-        DistributorCommands.register(in: commands, lists: lists, store: store)
+        DistributorCommands.register(in: commands, lists: lists, store: store, health: health)
         ReloadCommands.register(in: commands, store: store)
         commands.register(ExpandCommand.make { [store, commands, logger] in
             VariableExpander(commands: commands, globals: store.current.variables, logger: logger)

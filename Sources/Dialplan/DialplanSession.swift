@@ -34,7 +34,7 @@ public struct DialplanSession: Sendable {
     }
 
     public func expand(_ text: String) -> String {
-        environment.expander.expand(text, lookup: lookup)
+        environment.expander.expand(text) { [variables, caller] name in variables[name] ?? caller.field(named: name) }
     }
 
     public mutating func setVariable(_ name: String, _ value: String?) {

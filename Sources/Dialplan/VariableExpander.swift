@@ -18,11 +18,11 @@ public struct VariableExpander: Sendable {
 
     /// Expands `text`, looking names up with `lookup` (channel variables, then caller-profile
     /// fields) and then the global variables. An unknown name expands to nothing.
-    public func expand(_ text: String, lookup: (String) -> String?) -> String {
+    public func expand(_ text: String, lookup: @escaping @Sendable (String) -> String?) -> String {
         expand(Substring(text), depth: 0, lookup: lookup)
     }
 
-    private func expand(_ text: Substring, depth: Int, lookup: (String) -> String?) -> String {
+    private func expand(_ text: Substring, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
         guard text.contains("$") else { return String(text) }
         guard depth <= Self.recursionLimit else {
             logger.error("variable expansion nested deeper than \(Self.recursionLimit) levels; left as it is: \(text)")
@@ -58,15 +58,15 @@ public struct VariableExpander: Sendable {
     }
 
     /// The contents of one `${...}`: an API call or a variable name.
-    private func resolve(_ inner: Substring, depth: Int, lookup: (String) -> String?) -> String {
+    private func resolve(_ inner: Substring, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
         let paren = inner.firstIndex(of: "(")
         let space = inner.firstIndex(of: " ")
         if let paren, space.map({ paren < $0 }) ?? true, let end = inner.lastIndex(of: ")"), end > paren {
             let name = inner[..<paren].trimmingCharacters()
-            return callAPI(name, arguments: expand(inner[inner.index(after: paren)..<end], depth: depth + 1, lookup: lookup))
+            return callAPI(name, arguments: expand(inner[inner.index(after: paren)..<end], depth: depth + 1, lookup: lookup), lookup: lookup)
         }
         if let space {
-            return callAPI(String(inner[..<space]), arguments: expand(inner[inner.index(after: space)...], depth: depth + 1, lookup: lookup))
+            return callAPI(String(inner[..<space]), arguments: expand(inner[inner.index(after: space)...], depth: depth + 1, lookup: lookup), lookup: lookup)
         }
         var name = expand(inner, depth: depth + 1, lookup: lookup)
         var offset: Int?
@@ -82,8 +82,9 @@ public struct VariableExpander: Sendable {
         return Self.substring(value, offset: offset, length: length)
     }
 
-    private func callAPI(_ name: String, arguments: String) -> String {
-        guard let output = commands.execute(name: name, arguments: arguments) else {
+    private func callAPI(_ name: String, arguments: String, lookup: @escaping @Sendable (String) -> String?) -> String {
+        let context = APICallContext(variable: lookup)
+        guard let output = commands.execute(name: name, arguments: arguments, context: context) else {
             logger.warning("no API command named \"\(name)\" in an expansion; it expands to nothing")
             return ""
         }

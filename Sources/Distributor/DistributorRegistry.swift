@@ -23,11 +23,15 @@ public final class DistributorRegistry: Sendable {
         state.withLock { $0 = fresh }
     }
 
-    /// The next node name of the list (name matched case-insensitively), or nil.
-    public func pick(list: String, excluding exclusions: [String] = []) -> String? {
+    /// The next node name of the list (name matched case-insensitively), or nil. `down` and
+    /// `tried` are added to the exclusions of lists that opted in to skipping them.
+    public func pick(list: String, excluding exclusions: [String] = [], down: () -> [String] = { [] }, tried: [String] = []) -> String? {
         state.withLock { state in
             guard let index = state.indexByName[list.lowercased()] else { return nil }
-            return state.lists[index].pick(excluding: exclusions)?.name
+            var all = exclusions
+            if state.lists[index].skipDown { all += down() }
+            if state.lists[index].skipTried { all += tried }
+            return state.lists[index].pick(excluding: all)?.name
         }
     }
 

@@ -13,6 +13,10 @@
 public struct WeightedList: Sendable {
     public let name: String
     public private(set) var nodes: [WeightedNode]
+    /// Skip nodes whose gateway is DOWN (an opt-in beyond FreeSWITCH).
+    public let skipDown: Bool
+    /// Skip gateways the calling channel has already tried (an opt-in beyond FreeSWITCH).
+    public let skipTried: Bool
 
     private var credit: [Int] = []
     private var next: [Int] = []
@@ -26,9 +30,11 @@ public struct WeightedList: Sendable {
     /// FreeSWITCH's loop bound, kept for the case where every node is excluded.
     static let iterationLimit = 1000
 
-    public init(name: String, nodes: [WeightedNode]) {
+    public init(name: String, nodes: [WeightedNode], skipDown: Bool = false, skipTried: Bool = false) {
         self.name = name
         self.nodes = nodes
+        self.skipDown = skipDown
+        self.skipTried = skipTried
         indexNames()
         reset()
     }

@@ -67,6 +67,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         gateways.start(configuration, on: group.next())
+        runtime.health.provide { gateways.downNames() }
         SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
         CallCommands.register(in: runtime.commands, calls: calls)
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")

@@ -86,6 +86,11 @@ public final class GatewayManager: Sendable {
         state.withLock { $0.records[name]?.status }
     }
 
+    /// Every gateway that is not UP, in order.
+    public func downNames() -> [String] {
+        state.withLock { state in state.order.filter { state.records[$0]?.status != .up } }
+    }
+
     public func names(profile: String) -> [String] {
         state.withLock { state in state.order.filter { state.records[$0]?.settings.profile == profile } }
     }

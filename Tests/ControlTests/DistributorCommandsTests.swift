@@ -84,3 +84,30 @@ struct DistributorCommandsTests {
         #expect(runtime.commands.execute(line: "distributor_ctl reload") == "-error\n")
     }
 }
+
+/// The two opt-ins beyond FreeSWITCH: `skip-down` and `skip-tried` on a list.
+struct DistributorOptInTests {
+    @Test func skipDownAndSkipTriedAreOptIn() throws {
+        let tree = try TemporaryTree([
+            "conf/autoload_configs/distributor.conf.xml": """
+                <configuration name="distributor.conf"><lists>
+                  <list name="plain"><node name="gw1" weight="2"/><node name="gw2" weight="1"/></list>
+                  <list name="careful" skip-down="true" skip-tried="true"><node name="gw1" weight="2"/><node name="gw2" weight="1"/></list>
+                </lists></configuration>
+                """,
+            "dialplan/d.xml": "<include/>",
+        ])
+        let loader = ConfigurationLoader(configurationDirectory: tree.path("conf"), dialplanDirectory: tree.path("dialplan"))
+        let runtime = ServiceRuntime(loader: loader, configuration: loader.load())
+        let tried = APICallContext { $0 == "distributor_tried" ? "gw1" : nil }
+        let command = try #require(runtime.commands.command(named: "distributor"))
+        // FreeSWITCH's lists ignore both: gw1, gw2, gw1 whatever was tried or is down.
+        runtime.health.provide { ["gw1"] }
+        #expect((0..<3).map { _ in command.run("plain", context: tried) } == ["gw1", "gw2", "gw1"])
+        // The careful list never answers a DOWN or already-tried gateway.
+        #expect((0..<3).map { _ in command.run("careful") } == ["gw2", "gw2", "gw2"])
+        runtime.health.provide { [] }
+        #expect((0..<3).map { _ in command.run("careful", context: tried) } == ["gw2", "gw2", "gw2"])
+        #expect(command.run("careful") == "gw1")
+    }
+}

@@ -210,3 +210,106 @@ struct DeadGatewayInteropTests {
         #expect(try calls(4).contains("gw1"))
     }
 }
+
+/// What the B2BUA refuses, and the opt-ins beyond FreeSWITCH.
+@Suite(.serialized, .enabled(if: Sipp.isInstalled, "sipp (Debian sip-tester) is not installed"))
+struct GuardInteropTests {
+    private func gateway(_ name: String, _ port: Int, _ extra: String = "") -> String {
+        "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/>\(extra)</gateway></include>"
+    }
+
+    private let bridgeGW1 = """
+        <include><context name="default"><extension name="x"><condition field="destination_number" expression="^9980$">
+          <action application="bridge" data="sofia/gateway/gw1/1004"/>
+        </condition></extension></context></include>
+        """
+
+    @Test func challengedInviteIsRetriedWithTheGatewayCredentials() throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_auth")
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", gw1.port, "<param name=\"username\" value=\"1000\"/><param name=\"password\" value=\"secret\"/>"),
+            "dialplan/default.xml": bridgeGW1,
+        ])
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 2, arguments: ["-s", "9980", "-r", "5", "-l", "1"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 2, "\(result)\n\(service.log)")
+    }
+
+    @Test func refusedBeforeTheDialplan() throws {
+        let service = try ServiceProcess(files: [
+            "conf/autoload_configs/acl.conf.xml": """
+                <configuration name="acl.conf"><network-lists>
+                  <list name="callers" default="deny"><node type="allow" cidr="192.0.2.0/24"/></list>
+                  <list name="local" default="deny"><node type="allow" cidr="127.0.0.0/8"/></list>
+                </network-lists></configuration>
+                """,
+            "dialplan/default.xml": bridgeGW1,
+        ])
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: Sipp.customized("uac_call_rejected", ["status": "403"]), port: service.sipPort, calls: 1,
+                                  arguments: ["-s", "9980"], limit: 20)
+        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)")
+        #expect(service.log.contains("rejected by ACL callers"))
+    }
+
+    @Test func noRouteMaxForwardsAndOverload() throws {
+        let service = try ServiceProcess(files: ["dialplan/default.xml": bridgeGW1],
+                                         profileSettings: "<param name=\"sessions-per-second\" value=\"2\"/>")
+        defer { service.stop() }
+        func send(_ number: String, branch: String, maxForwards: Int = 70) -> UDPSocket? {
+            guard let peer = try? UDPSocket() else { return nil }
+            peer.send("""
+                INVITE sip:\(number)@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:\(peer.port);branch=z9hG4bK-\(branch);rport
+                Max-Forwards: \(maxForwards)
+                From: <sip:1003@127.0.0.1>;tag=\(branch)
+                To: <sip:\(number)@127.0.0.1>
+                Call-ID: guard-\(branch)
+                CSeq: 1 INVITE
+                Content-Length: 0
+
+
+                """, to: service.sipPort)
+            return peer
+        }
+        func answer(_ peer: UDPSocket?) -> String? {
+            for datagram in peer?.drain(quietFor: 0.5) ?? [] {
+                let text = String(decoding: datagram, as: UTF8.self)
+                if !text.hasPrefix("SIP/2.0 100") { return text.components(separatedBy: "\r\n").first }
+            }
+            return nil
+        }
+        #expect(answer(send("4444", branch: "a")) == "SIP/2.0 404 Not Found")
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(answer(send("9980", branch: "b", maxForwards: 0)) == "SIP/2.0 483 Too Many Hops")
+        Thread.sleep(forTimeInterval: 1.1)
+        let peers = (0..<4).map { send("4444", branch: "c\($0)") }
+        let answers = peers.map(answer)
+        #expect(answers.contains("SIP/2.0 503 Maximum Calls In Progress"))
+    }
+
+    /// Weights 2 and 1 with gw1 failing: the fresh pick after gw1 fails can be gw1 again in
+    /// FreeSWITCH; with `skip-tried` it never is.
+    @Test func skipTriedNeverRetriesTheSameGateway() throws {
+        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try ServiceProcess(files: [
+            "conf/autoload_configs/distributor.conf.xml": """
+                <configuration name="distributor.conf"><lists>
+                  <list name="2gw" skip-tried="true"><node name="gw1" weight="2"/><node name="gw2" weight="1"/></list>
+                </lists></configuration>
+                """,
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", gw1.port),
+            "conf/sip_profiles/external/gw2.xml": gateway("gw2", gw2.port),
+            "dialplan/default.xml": """
+                <include><context name="default"><extension name="x"><condition field="destination_number" expression="^9980$">
+                  <action application="set" data="continue_on_fail=true"/>
+                  <action application="bridge" data="sofia/gateway/${distributor(2gw)}/1004" loop="2"/>
+                </condition></extension></context></include>
+                """,
+        ])
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 6, arguments: ["-s", "9980", "-r", "10", "-l", "1"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 6, "\(result)")
+    }
+}
