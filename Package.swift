@@ -66,9 +66,18 @@ let package = Package(
         // The signalling-only B2BUA: incoming calls, the bridge application, failover.
         .target(name: "Bridge", dependencies: [
             "SIPMessage", "SIPTransaction", "SIPTransport", "SIPAuthentication", "Dialplan", "Gateways", "Causes",
-            "Configuration", "IPAddressing", "APICommands",
+            "Configuration", "IPAddressing", "APICommands", "Events",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // Events (gateway state, channels, background jobs) and who listens to them.
+        .target(name: "Events"),
+        // FreeSWITCH's inbound event socket.
+        .target(name: "EventSocket", dependencies: [
+            "Events", "APICommands", "Configuration", "IPAddressing",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The running service's state: current configuration, reload, and the commands on it.
         .target(name: "Control", dependencies: [
@@ -79,7 +88,7 @@ let package = Package(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
-                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge",
+                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge", "Events", "EventSocket",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -112,6 +121,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Causes"]),
+        .testTarget(name: "EventSocketTests", dependencies: ["EventSocket", "Events"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

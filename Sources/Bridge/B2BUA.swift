@@ -1,5 +1,6 @@
 import Configuration
 import Dialplan
+import Events
 import Foundation
 import Gateways
 import IPAddressing
@@ -16,10 +17,11 @@ public final class B2BUA: SIPTransactionUser {
     public struct Settings: Sendable {
         public let profile: String
         public let context: String
-        public let acl: AccessControlList?
+        /// The profile's inbound ACL as loaded now (a reload changes it for new calls).
+        public let acl: @Sendable () -> AccessControlList?
         public let limits: CallLimits
 
-        public init(profile: String, context: String, acl: AccessControlList?, limits: CallLimits = CallLimits()) {
+        public init(profile: String, context: String, acl: @escaping @Sendable () -> AccessControlList?, limits: CallLimits = CallLimits()) {
             self.profile = profile
             self.context = context
             self.acl = acl
@@ -32,12 +34,14 @@ public final class B2BUA: SIPTransactionUser {
     let gateways: GatewayManager
     let calls: CallTable
     let logger: Logger
+    let events: EventBus
     let group: any EventLoopGroup
     private let environment: @Sendable () -> DialplanEnvironment
     private let rate = Mutex<(second: Int, count: Int)>((0, 0))
 
     public init(settings: Settings, stack: SIPStack, gateways: GatewayManager, calls: CallTable, group: any EventLoopGroup,
-                logger: Logger, environment: @escaping @Sendable () -> DialplanEnvironment) {
+                events: EventBus, logger: Logger, environment: @escaping @Sendable () -> DialplanEnvironment) {
+        self.events = events
         self.settings = settings
         self.stack = stack
         self.gateways = gateways
@@ -62,7 +66,7 @@ public final class B2BUA: SIPTransactionUser {
             call.inDialog(request, transaction: transaction)
             return
         }
-        if let acl = settings.acl {
+        if let acl = settings.acl() {
             guard let address = peer.address.ipAddress.flatMap(IPAddress.init), acl.allows(address) else {
                 logger.warning("IP \(peer.address.ipAddress ?? "?") rejected by ACL \(acl.name)")
                 transaction.respond(status: 403, toTag: SIPIdentifiers.tag())

@@ -1,6 +1,7 @@
 import Causes
 import Configuration
 import Dialplan
+import Events
 import Foundation
 import Gateways
 import Logging
@@ -48,6 +49,7 @@ public final class Call: @unchecked Sendable {
     private var finalSent = false
     private(set) public var phase: Phase = .routing
     private(set) public var gateway: String?
+    private var hangupCause: HangupCause = .normalClearing
     private let loop: any EventLoop
     private var logger: Logger { b2bua.logger }
 
@@ -82,7 +84,18 @@ public final class Call: @unchecked Sendable {
     }
 
     func start() {
+        publish("CHANNEL_CREATE")
         loop.execute { self.run(self.session.start()) }
+    }
+
+    /// CHANNEL_CREATE, CHANNEL_ANSWER, CHANNEL_HANGUP_COMPLETE for the event socket.
+    private func publish(_ name: String, extra: [(String, String)] = []) {
+        b2bua.events.publish(Event(name: name, headers: [
+            ("Unique-ID", uuid), ("Call-Direction", "inbound"), ("Channel-Call-State", phase.rawValue),
+            ("Caller-Caller-ID-Number", session.caller.callerIDNumber), ("Caller-Destination-Number", session.caller.destinationNumber),
+            ("Caller-Network-Addr", session.caller.networkAddress), ("variable_sip_call_id", callID),
+            ("variable_sip_gateway_name", gateway ?? ""),
+        ] + extra))
     }
 
     // MARK: - Dialplan
@@ -357,6 +370,7 @@ public final class Call: @unchecked Sendable {
         finalSent = true
         phase = .answered
         inviteTransaction.respond(response)
+        publish("CHANNEL_ANSWER")
         logger.info("\(uuid): answered by \(leg.gateway ?? leg.peer.description)")
     }
 
@@ -405,6 +419,7 @@ public final class Call: @unchecked Sendable {
             status = code
         }
         finalSent = true
+        hangupCause = cause
         inviteTransaction.respond(status: status, reason: reason, toTag: toTag)
         logger.info("\(uuid): rejected with \(status) (\(cause.name))")
         end()
@@ -416,6 +431,7 @@ public final class Call: @unchecked Sendable {
         for timer in timers.values { timer.cancel() }
         timers = [:]
         b2bua.calls.remove(self, callIDs: legs.values.map(\.callID))
+        publish("CHANNEL_HANGUP_COMPLETE", extra: [("Hangup-Cause", hangupCause.name)])
         logger.info("\(uuid): ended; \(b2bua.calls.count) call(s) in progress")
     }
 
@@ -427,6 +443,7 @@ public final class Call: @unchecked Sendable {
             self.originate = nil
             for id in self.legs.keys.sorted() { self.stopLeg(id) }
             self.finalSent = true
+            self.hangupCause = .originatorCancel
             self.inviteTransaction.respond(status: 487, toTag: self.toTag)
             self.logger.info("\(self.uuid): cancelled by the caller")
             self.end()

@@ -5,7 +5,7 @@ struct DistributorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distributor",
         abstract: "A FreeSWITCH-style weighted SIP distributor.",
-        subcommands: [Serve.self, Check.self, Pick.self, Route.self],
+        subcommands: [Serve.self, Check.self, Pick.self, Route.self, API.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Configuration
 import Control
 import Bridge
+import EventSocket
+import Events
 import Foundation
 import Gateways
 import Logging
@@ -46,15 +48,16 @@ struct Serve: AsyncParsableCommand {
             logger: Logger(label: "sofia")
         )
         let calls = CallTable()
+        let events = EventBus()
         do {
             for (profile, stack) in zip(configuration.profiles, stacks) {
                 let settings = B2BUA.Settings(
                     profile: profile.name, context: profile.context,
-                    acl: profile.inboundACL.flatMap(configuration.accessControlList(named:)),
+                    acl: { profile.inboundACL.flatMap(runtime.store.current.accessControlList(named:)) },
                     limits: CallLimits(maxSessions: profile.settings["max-sessions"].flatMap { Int($0) } ?? 100_000,
                                        sessionsPerSecond: profile.settings["sessions-per-second"].flatMap { Int($0) } ?? 30_000)
                 )
-                let b2bua = B2BUA(settings: settings, stack: stack, gateways: gateways, calls: calls, group: group,
+                let b2bua = B2BUA(settings: settings, stack: stack, gateways: gateways, calls: calls, group: group, events: events,
                                   logger: Logger(label: "bridge/\(profile.name)")) {
                     runtime.dialplanEnvironment(externalApplications: ["bridge"])
                 }
@@ -68,6 +71,22 @@ struct Serve: AsyncParsableCommand {
         }
         gateways.start(configuration, on: group.next())
         runtime.health.provide { gateways.downNames() }
+        gateways.onEvent { change in
+            events.publish(Event(name: "CUSTOM", subclass: "sofia::gateway_state", headers: [
+                ("Gateway", change.gateway), ("Profile-Name", change.profile), ("State", change.state.rawValue),
+                ("Ping-Status", change.pingStatus.rawValue), ("Status", String(change.status)), ("Phrase", change.phrase),
+            ]))
+        }
+        let eventSocket = EventSocketServer(
+            configuration: configuration.eventSocket,
+            acl: configuration.accessControlList(named: configuration.eventSocket.applyInboundACL),
+            commands: runtime.commands, bus: events, logger: Logger(label: "event_socket")
+        )
+        do {
+            try await eventSocket.start(group: group)
+        } catch {
+            logger.error("event socket not started on \(configuration.eventSocket.listenIP):\(configuration.eventSocket.listenPort): \(error)")
+        }
         SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
         CallCommands.register(in: runtime.commands, calls: calls)
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")
@@ -75,6 +94,7 @@ struct Serve: AsyncParsableCommand {
         await waitForTermination()
         logger.info("stopping")
         gateways.stop()
+        await eventSocket.stop()
         for stack in stacks { await stack.shutdown() }
         try await group.shutdownGracefully()
     }
