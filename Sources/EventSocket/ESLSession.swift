@@ -59,7 +59,7 @@ public struct ESLSession: Sendable {
             let job = command.headers["job-uuid"] ?? UUID().uuidString.lowercased()
             return [.write(ESLFraming.commandReply("+OK Job-UUID: \(job)", extra: [("Job-UUID", job)])),
                     .runBackground(jobUUID: job, line: rest)]
-        case "event":
+        case "event", "events":
             var words = rest.split(separator: " ").map(String.init)
             guard let first = words.first else { return [.write(ESLFraming.commandReply("-ERR no keywords supplied"))] }
             var chosen = Format.plain

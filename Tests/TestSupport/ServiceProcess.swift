@@ -6,6 +6,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public let process = Process()
     public let tree: TemporaryTree
     public let sipPort: Int
+    public let eslPort: Int
     private let output = Pipe()
     private let collected = NSMutableData()
     private let lock = NSLock()
@@ -25,7 +26,14 @@ public final class ServiceProcess: @unchecked Sendable {
     /// `profile` is the XML of `conf/sip_profiles/external.xml` with `SIP_PORT` for the port.
     public init(files: [String: String] = [:], profileSettings: String = "", arguments: [String] = []) throws {
         sipPort = try FreePort.udpAndTCP()
+        eslPort = try FreePort.udpAndTCP()
         var all: [String: String] = [
+            "conf/autoload_configs/event_socket.conf.xml": """
+                <configuration name="event_socket.conf"><settings>
+                  <param name="listen-ip" value="127.0.0.1"/><param name="listen-port" value="\(eslPort)"/>
+                  <param name="password" value="ClueCon"/>
+                </settings></configuration>
+                """,
             "conf/autoload_configs/distributor.conf.xml": """
                 <configuration name="distributor.conf"><lists>
                   <list name="2gw"><node name="gw1" weight="1"/><node name="gw2" weight="1"/></list>

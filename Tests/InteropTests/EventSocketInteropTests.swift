@@ -1,0 +1,144 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The event socket of `distributor serve`, byte for byte, and with an ESL library from PyPI.
+@Suite(.serialized)
+struct EventSocketInteropTests {
+    /// A raw TCP client that reads exactly what the server sends.
+    final class RawClient {
+        let descriptor: Int32
+        init(port: Int) throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+        deinit { close(descriptor) }
+        func send(_ text: String) { _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), 0) } }
+        /// Everything that arrives until `expected` bytes are in, or the timeout.
+        func read(_ expected: Int) -> String {
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while bytes.count < expected {
+                let count = recv(descriptor, &chunk, chunk.count, 0)
+                if count <= 0 { break }
+                bytes += chunk[..<count]
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    @Test func protocolRepliesByteForByte() throws {
+        let service = try ServiceProcess()
+        defer { service.stop() }
+        let client = try RawClient(port: service.eslPort)
+        let greeting = "Content-Type: auth/request\n\n"
+        #expect(client.read(greeting.utf8.count) == greeting)
+        client.send("api status\n\n")
+        let notFound = "Content-Type: command/reply\nReply-Text: -ERR command not found\n\n"
+        #expect(client.read(notFound.utf8.count) == notFound)
+        client.send("auth ClueCon\n\n")
+        let accepted = "Content-Type: command/reply\nReply-Text: +OK accepted\n\n"
+        #expect(client.read(accepted.utf8.count) == accepted)
+        client.send("api distributor nosuchlist\n\n")
+        let err = "Content-Type: api/response\nContent-Length: 4\n\n-err"
+        #expect(client.read(err.utf8.count) == err)
+        client.send("api distributor 2gw\n\n")
+        let gw1 = "Content-Type: api/response\nContent-Length: 3\n\ngw1"
+        #expect(client.read(gw1.utf8.count) == gw1)
+        client.send("api sofia profile external gwlist down\n\n")
+        let empty = "Content-Type: api/response\nContent-Length: 14\n\n-ERR no reply\n"
+        #expect(client.read(empty.utf8.count) == empty)
+        client.send("api bogus\n\n")
+        let bogus = "Content-Type: api/response\nContent-Length: 30\n\n-ERR bogus Command not found!\n"
+        #expect(client.read(bogus.utf8.count) == bogus)
+        client.send("event plain\n\n")
+        let noKeywords = "Content-Type: command/reply\nReply-Text: -ERR no keywords supplied\n\n"
+        #expect(client.read(noKeywords.utf8.count) == noKeywords)
+        client.send("event plain CUSTOM sofia::gateway_state\n\n")
+        let enabled = "Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n"
+        #expect(client.read(enabled.utf8.count) == enabled)
+        client.send("noevents\n\n")
+        let stopped = "Content-Type: command/reply\nReply-Text: +OK no longer listening for events\n\n"
+        #expect(client.read(stopped.utf8.count) == stopped)
+        client.send("bgapi distributor 2gw\nJob-UUID: job-1\n\n")
+        let job = "Content-Type: command/reply\nReply-Text: +OK Job-UUID: job-1\nJob-UUID: job-1\n\n"
+        #expect(client.read(job.utf8.count) == job)
+        client.send("exit\n\n")
+        let bye = "Content-Type: command/reply\nReply-Text: +OK bye\n\n"
+            + "Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
+        #expect(client.read(bye.utf8.count) == bye)
+
+        let wrong = try RawClient(port: service.eslPort)
+        _ = wrong.read(greeting.utf8.count)
+        wrong.send("auth nope\n\n")
+        let invalid = "Content-Type: command/reply\nReply-Text: -ERR invalid\n\n"
+        #expect(wrong.read(invalid.utf8.count + 10) == invalid)
+    }
+
+    @Test func gatewayStateEventsReachSubscribers() throws {
+        let silent = try UDPSocket()
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw9.xml": """
+                <include><gateway name="gw9"><param name="proxy" value="127.0.0.1:\(silent.port)"/>
+                <param name="register" value="false"/><param name="ping" value="5"/></gateway></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"50\"/>")
+        defer { service.stop() }
+        let client = try RawClient(port: service.eslPort)
+        _ = client.read(28)
+        client.send("auth ClueCon\n\nevent plain CUSTOM sofia::gateway_state\n\n")
+        _ = client.read(52 + 73)
+        var received = ""
+        let deadline = Date().addingTimeInterval(15)
+        while !received.contains("Ping-Status: DOWN") && Date() < deadline { received += client.read(1) }
+        #expect(received.contains("Content-Type: text/event-plain"))
+        #expect(received.contains("Event-Name: CUSTOM\nEvent-Subclass: sofia%3A%3Agateway_state\n"))
+        #expect(received.contains("Gateway: gw9\n"))
+        #expect(received.contains("Ping-Status: DOWN"))
+    }
+
+    @Test(.enabled(if: EventSocketInteropTests.hasGreenswitch, "the PyPI package greenswitch is not installed"))
+    func greenswitchFromPyPIWorksUnchanged() throws {
+        let silent = try UDPSocket()
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw9.xml": """
+                <include><gateway name="gw9"><param name="proxy" value="127.0.0.1:\(silent.port)"/>
+                <param name="register" value="false"/><param name="ping" value="5"/></gateway></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"50\"/>")
+        defer { service.stop() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", RepositoryPaths.root() + "/Tests/Interop/esl_client_check.py", String(service.eslPort), "ClueCon", "gw9"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(40)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("gwlist down before: '-ERR no reply\\n'"), "\(output)")
+    }
+
+    static var hasGreenswitch: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import greenswitch"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
