@@ -77,6 +77,10 @@ public final class B2BUA: SIPTransactionUser {
             transaction.respond(status: 483, toTag: SIPIdentifiers.tag())
             return
         }
+        guard !calls.draining.load(ordering: .relaxed) else {
+            transaction.respond(status: 503, reason: "Shutting Down", toTag: SIPIdentifiers.tag(), headers: [("Retry-After", "30")])
+            return
+        }
         guard admit() else {
             transaction.respond(status: 503, reason: "Maximum Calls In Progress", toTag: SIPIdentifiers.tag(), headers: [("Retry-After", "5")])
             return
@@ -111,19 +115,59 @@ public final class B2BUA: SIPTransactionUser {
     }
 }
 
-/// Every call in progress, by its own Call-ID and its outgoing legs' Call-IDs.
+/// Every call in progress, by its own Call-ID and its outgoing legs' Call-IDs, and the counts
+/// `status` reports.
 public final class CallTable: Sendable {
+    public struct Statistics: Sendable {
+        public var total = 0
+        public var peak = 0
+        public var peakPerSecond = 0
+        var second = 0
+        var thisSecond = 0
+        public var lastSecond = 0
+    }
+
     private let byCallID = Mutex<[String: Call]>([:])
     private let byUUID = Mutex<[String: Call]>([:])
+    private let counters = Mutex(Statistics())
+    /// Set while the service shuts down gracefully: new INVITEs get 503.
+    public let draining = Atomic<Bool>(false)
 
     public init() {}
+
+    public var statistics: Statistics {
+        let second = Int(Date().timeIntervalSince1970)
+        return counters.withLock { statistics in
+            if statistics.second != second {
+                statistics.lastSecond = statistics.second == second - 1 ? statistics.thisSecond : 0
+                statistics.thisSecond = 0
+                statistics.second = second
+            }
+            return statistics
+        }
+    }
 
     public var count: Int { byUUID.withLock { $0.count } }
 
     public var all: [Call] { byUUID.withLock { Array($0.values) }.sorted { $0.created < $1.created } }
 
     func add(_ call: Call) {
-        byUUID.withLock { $0[call.uuid] = call }
+        let current = byUUID.withLock { table in
+            table[call.uuid] = call
+            return table.count
+        }
+        let second = Int(Date().timeIntervalSince1970)
+        counters.withLock { statistics in
+            statistics.total += 1
+            statistics.peak = max(statistics.peak, current)
+            if statistics.second != second {
+                statistics.lastSecond = statistics.second == second - 1 ? statistics.thisSecond : 0
+                statistics.thisSecond = 0
+                statistics.second = second
+            }
+            statistics.thisSecond += 1
+            statistics.peakPerSecond = max(statistics.peakPerSecond, statistics.thisSecond)
+        }
         byCallID.withLock { $0[call.callID] = call }
     }
 

@@ -23,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "On SIGTERM or fsctl shutdown elegant, seconds to let calls finish before ending them.")
+    var shutdownGrace: Int = 30
+
     func run() async throws {
         bootstrapLogging(level: logLevel)
         let logger = Logger(label: "distributor")
@@ -89,9 +92,33 @@ struct Serve: AsyncParsableCommand {
         }
         SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
         CallCommands.register(in: runtime.commands, calls: calls)
+        let lifecycle = ServiceLifecycle()
+        ServiceCommands.register(in: runtime.commands, runtime: runtime, calls: calls, lifecycle: lifecycle,
+                                 maxSessions: configuration.profiles.compactMap { $0.settings["max-sessions"].flatMap { Int($0) } }.max() ?? 100_000)
+        let signals = SignalHandling(lifecycle: lifecycle) {
+            logger.notice("SIGHUP: reloading")
+            for line in ["reloadxml", "distributor_ctl reload"] + configuration.profiles.map({ "sofia profile \($0.name) rescan" }) {
+                logger.notice("\(line): \(runtime.commands.execute(line: line).trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+        }
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")
         logger.info("ready: \(configuration.profiles.count) profile(s), distributor lists: \(lists.isEmpty ? "(none)" : lists)")
-        await waitForTermination()
+        let stop = await lifecycle.wait()
+        signals.cancel()
+        calls.draining.store(true, ordering: .relaxed)
+        if stop == .elegant && calls.count > 0 {
+            logger.notice("shutting down: no new calls; waiting up to \(shutdownGrace) s for \(calls.count) call(s) to finish")
+            let deadline = ContinuousClock.now + .seconds(shutdownGrace)
+            while calls.count > 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
+        }
+        if calls.count > 0 {
+            logger.notice("ending \(calls.count) call(s)")
+            _ = runtime.commands.execute(line: "hupall SYSTEM_SHUTDOWN")
+            let deadline = ContinuousClock.now + .seconds(3)
+            while calls.count > 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            // Let the BYEs leave before the sockets close.
+            try? await Task.sleep(for: .milliseconds(300))
+        }
         logger.info("stopping")
         gateways.stop()
         await eventSocket.stop()
@@ -99,42 +126,6 @@ struct Serve: AsyncParsableCommand {
         try await group.shutdownGracefully()
     }
 
-    private func waitForTermination() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = OnceFlag()
-            let sources = [SIGINT, SIGTERM].map { number in
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    if once.claim() { continuation.resume() }
-                }
-                source.resume()
-                return source
-            }
-            SignalSources.keep(sources)
-        }
-    }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-/// Keeps the signal sources alive for the process's life.
-enum SignalSources {
-    nonisolated(unsafe) static var retained: [any DispatchSourceSignal] = []
-    static func keep(_ sources: [any DispatchSourceSignal]) { retained = sources }
-}
-
-/// True exactly once, from any thread.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
-
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if claimed { return false }
-        claimed = true
-        return true
-    }
-}

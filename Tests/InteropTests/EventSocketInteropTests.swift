@@ -5,40 +5,10 @@ import Testing
 /// The event socket of `distributor serve`, byte for byte, and with an ESL library from PyPI.
 @Suite(.serialized)
 struct EventSocketInteropTests {
-    /// A raw TCP client that reads exactly what the server sends.
-    final class RawClient {
-        let descriptor: Int32
-        init(port: Int) throws {
-            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
-        deinit { close(descriptor) }
-        func send(_ text: String) { _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), 0) } }
-        /// Everything that arrives until `expected` bytes are in, or the timeout.
-        func read(_ expected: Int) -> String {
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 65_536)
-            while bytes.count < expected {
-                let count = recv(descriptor, &chunk, chunk.count, 0)
-                if count <= 0 { break }
-                bytes += chunk[..<count]
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-    }
-
     @Test func protocolRepliesByteForByte() throws {
         let service = try ServiceProcess()
         defer { service.stop() }
-        let client = try RawClient(port: service.eslPort)
+        let client = try ESLTestClient(port: service.eslPort)
         let greeting = "Content-Type: auth/request\n\n"
         #expect(client.read(greeting.utf8.count) == greeting)
         client.send("api status\n\n")
@@ -76,7 +46,7 @@ struct EventSocketInteropTests {
             + "Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
         #expect(client.read(bye.utf8.count) == bye)
 
-        let wrong = try RawClient(port: service.eslPort)
+        let wrong = try ESLTestClient(port: service.eslPort)
         _ = wrong.read(greeting.utf8.count)
         wrong.send("auth nope\n\n")
         let invalid = "Content-Type: command/reply\nReply-Text: -ERR invalid\n\n"
@@ -92,7 +62,7 @@ struct EventSocketInteropTests {
                 """,
         ], profileSettings: "<param name=\"timer-T1\" value=\"50\"/>")
         defer { service.stop() }
-        let client = try RawClient(port: service.eslPort)
+        let client = try ESLTestClient(port: service.eslPort)
         _ = client.read(28)
         client.send("auth ClueCon\n\nevent plain CUSTOM sofia::gateway_state\n\n")
         _ = client.read(52 + 73)

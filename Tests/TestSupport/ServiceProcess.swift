@@ -92,6 +92,18 @@ public final class ServiceProcess: @unchecked Sendable {
         throw ServiceError.timedOut(text, log)
     }
 
+    /// Sends a signal (SIGTERM, SIGHUP) and leaves the process running.
+    public func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the process to exit by itself; its exit status, or nil after `seconds`.
+    public func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     public func stop() {
         if process.isRunning {
             process.terminate()

@@ -56,20 +56,12 @@ public struct Sipp {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
             process.arguments = ["-sf", Sipp.scenario(scenario), "-i", "127.0.0.1", "-p", String(self.port), "-mp", String(mediaPort),
-                                 "-ci", "127.0.0.1", "-nostdin", "-timeout", "\(limit)s", "-trace_err", "-trace_stat", "-fd", "1"]
+                                 "-ci", "127.0.0.1", "-nostdin", "-timeout", "\(limit)s", "-trace_err"]
                 + (calls.map { ["-m", String($0)] } ?? []) + arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             Thread.sleep(forTimeInterval: 0.3)
-        }
-
-        /// Calls this sipp completed, from its statistics file (written every second and at exit).
-        public var successfulCalls: Int? {
-            guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory),
-                  let name = files.first(where: { $0.hasSuffix(".csv") }),
-                  let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else { return nil }
-            return Result(status: 0, output: "", statistics: text).statistic("SuccessfulCall(C)")
         }
 
         public var isRunning: Bool { process.isRunning }
