@@ -6,9 +6,9 @@ import Testing
 @Suite(.serialized, .enabled(if: Sipp.isInstalled, "sipp (Debian sip-tester) is not installed"))
 struct BridgeInteropTests {
     /// gw1 and gw2 at the given ports, no pinging; list 2gw (weights w1, w2).
-    private func service(gw1: Int, gw2: Int, weights: (Int, Int) = (1, 1), dialplan: String) throws -> ServiceProcess {
+    private func service(gw1: Int, gw2: Int, weights: (Int, Int) = (1, 1), transport: String = "udp", dialplan: String) throws -> ServiceProcess {
         func gateway(_ name: String, _ port: Int) -> String {
-            "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/></gateway></include>"
+            "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/><param name=\"register-transport\" value=\"\(transport)\"/></gateway></include>"
         }
         return try ServiceProcess(files: [
             "conf/autoload_configs/distributor.conf.xml": """
@@ -40,16 +40,21 @@ struct BridgeInteropTests {
         }
     }
 
-    private func call(_ service: ServiceProcess, calls: Int, scenario: String = "uac_call", extra: [String] = []) throws -> Sipp.Result {
-        try Sipp.run(scenario: scenario, port: service.sipPort, calls: calls, arguments: ["-s", "9980", "-r", "20", "-l", "1"] + extra, limit: 60)
+    private func call(_ service: ServiceProcess, calls: Int, scenario: String = "uac_call", transport: String = "udp") throws -> Sipp.Result {
+        try Sipp.run(scenario: scenario, port: service.sipPort, calls: calls,
+                     arguments: ["-s", "9980", "-r", "20", "-l", "1"] + Self.sippTransport(transport), limit: 60)
     }
 
-    @Test func seedScenarioAlternatesGateways() throws {
-        let gw1 = try Sipp.Server(scenario: "gateway_uas")
-        let gw2 = try Sipp.Server(scenario: "gateway_uas")
-        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+    static func sippTransport(_ transport: String) -> [String] {
+        transport == "tcp" ? ["-t", "t1"] : []
+    }
+
+    @Test(arguments: ["udp", "tcp"]) func seedScenarioAlternatesGateways(transport: String) throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_uas", arguments: Self.sippTransport(transport))
+        let gw2 = try Sipp.Server(scenario: "gateway_uas", arguments: Self.sippTransport(transport))
+        let service = try service(gw1: gw1.port, gw2: gw2.port, transport: transport, dialplan: Self.seed)
         defer { service.stop() }
-        let result = try call(service, calls: 100)
+        let result = try call(service, calls: 100, transport: transport)
         #expect(result.statistic("SuccessfulCall(C)") == 100, "\(result)")
         try service.waitFor("0 call(s) in progress", seconds: 5)
         let order = answeredBy(service.log)
@@ -67,36 +72,38 @@ struct BridgeInteropTests {
         #expect(answeredBy(service.log) == (0..<10).flatMap { _ in cycle })
     }
 
-    @Test func failedGatewayIsRetriedOnTheNext() throws {
-        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
-        let gw2 = try Sipp.Server(scenario: "gateway_uas")
-        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+    @Test(arguments: ["udp", "tcp"]) func failedGatewayIsRetriedOnTheNext(transport: String) throws {
+        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]),
+                                  arguments: Self.sippTransport(transport))
+        let gw2 = try Sipp.Server(scenario: "gateway_uas", arguments: Self.sippTransport(transport))
+        let service = try service(gw1: gw1.port, gw2: gw2.port, transport: transport, dialplan: Self.seed)
         defer { service.stop() }
-        let result = try call(service, calls: 10)
+        let result = try call(service, calls: 10, transport: transport)
         #expect(result.statistic("SuccessfulCall(C)") == 10, "\(result)")
         #expect(answeredBy(service.log) == Array(repeating: "gw2", count: 10))
     }
 
-    @Test func bothGatewaysFailingGiveTheCallerTheirCode() throws {
-        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
-        let gw2 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"]))
-        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+    @Test(arguments: ["udp", "tcp"]) func bothGatewaysFailingGiveTheCallerTheirCode(transport: String) throws {
+        let reject = try Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"])
+        let gw1 = try Sipp.Server(scenario: reject, arguments: Self.sippTransport(transport))
+        let gw2 = try Sipp.Server(scenario: reject, arguments: Self.sippTransport(transport))
+        let service = try service(gw1: gw1.port, gw2: gw2.port, transport: transport, dialplan: Self.seed)
         defer { service.stop() }
-        let result = try call(service, calls: 4, scenario: Sipp.customized("uac_call_rejected", ["status": "503"]))
+        let result = try call(service, calls: 4, scenario: Sipp.customized("uac_call_rejected", ["status": "503"]), transport: transport)
         #expect(result.statistic("SuccessfulCall(C)") == 4, "\(result)")
     }
 
-    @Test func busyWithoutContinueOnFailReachesTheCaller() throws {
-        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "486", "reason": "Busy Here"]))
-        let gw2 = try Sipp.Server(scenario: "gateway_uas")
-        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: """
+    @Test(arguments: ["udp", "tcp"]) func busyWithoutContinueOnFailReachesTheCaller(transport: String) throws {
+        let gw1 = try Sipp.Server(scenario: Sipp.customized("gateway_reject", ["status": "486", "reason": "Busy Here"]), arguments: Self.sippTransport(transport))
+        let gw2 = try Sipp.Server(scenario: "gateway_uas", arguments: Self.sippTransport(transport))
+        let service = try service(gw1: gw1.port, gw2: gw2.port, transport: transport, dialplan: """
             <extension name="busy"><condition field="destination_number" expression="^9980$">
               <action application="bridge" data="sofia/gateway/gw1/1004"/>
               <action application="bridge" data="sofia/gateway/gw2/1004"/>
             </condition></extension>
             """)
         defer { service.stop() }
-        let result = try call(service, calls: 3, scenario: Sipp.customized("uac_call_rejected", ["status": "486"]))
+        let result = try call(service, calls: 3, scenario: Sipp.customized("uac_call_rejected", ["status": "486"]), transport: transport)
         #expect(result.statistic("SuccessfulCall(C)") == 3, "\(result)")
         #expect(answeredBy(service.log).isEmpty)
     }
@@ -149,6 +156,7 @@ struct CallPathInteropTests {
         #expect(result.statistic("SuccessfulCall(C)") == calls, "\(result)\n\(service.log)")
         try service.waitFor("0 call(s) in progress", seconds: 5)
         #expect(service.log.components(separatedBy: "ended; ").count - 1 == calls)
+        #expect(try ESLTestClient.authenticated(port: service.eslPort).api("show calls count") == "0 total.\n")
     }
 
     @Test(arguments: ["udp", "tcp"]) func callerHangsUp(transport: String) throws {

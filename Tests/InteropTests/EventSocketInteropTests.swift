@@ -112,3 +112,20 @@ struct EventSocketInteropTests {
         return process.terminationStatus == 0
     }
 }
+
+@Suite struct EventSocketACLTests {
+    @Test func clientsOutsideTheACLGetTheRudeRejection() throws {
+        let service = try ServiceProcess(files: [
+            "conf/autoload_configs/acl.conf.xml": """
+                <configuration name="acl.conf"><network-lists>
+                  <list name="callers" default="deny"><node type="allow" cidr="127.0.0.0/8"/></list>
+                  <list name="admins" default="deny"><node type="allow" cidr="192.0.2.0/24"/></list>
+                </network-lists></configuration>
+                """,
+        ], eventSocketSettings: "<param name=\"apply-inbound-acl\" value=\"admins\"/>")
+        defer { service.stop() }
+        let client = try ESLTestClient(port: service.eslPort)
+        let rejection = "Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n"
+        #expect(client.read(rejection.utf8.count + 10) == rejection)
+    }
+}

@@ -23,8 +23,9 @@ public final class ServiceProcess: @unchecked Sendable {
         return RepositoryPaths.root() + "/.build/debug/distributor"
     }
 
-    /// `profile` is the XML of `conf/sip_profiles/external.xml` with `SIP_PORT` for the port.
-    public init(files: [String: String] = [:], profileSettings: String = "", arguments: [String] = []) throws {
+    /// `profileSettings` and `eventSocketSettings` are `<param>`s added to the generated profile
+    /// and event socket configuration; `files` add or replace files of the tree.
+    public init(files: [String: String] = [:], profileSettings: String = "", eventSocketSettings: String = "", arguments: [String] = []) throws {
         sipPort = try FreePort.udpAndTCP()
         eslPort = try FreePort.udpAndTCP()
         var all: [String: String] = [
@@ -32,6 +33,7 @@ public final class ServiceProcess: @unchecked Sendable {
                 <configuration name="event_socket.conf"><settings>
                   <param name="listen-ip" value="127.0.0.1"/><param name="listen-port" value="\(eslPort)"/>
                   <param name="password" value="ClueCon"/>
+                  \(eventSocketSettings)
                 </settings></configuration>
                 """,
             "conf/autoload_configs/distributor.conf.xml": """
