@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Call-rate benchmark: sipp straight to a sipp gateway (the rig's ceiling), through Kamailio's
+dispatcher, and through `distributor serve`, with the same sipp caller, in one run, on 127.0.0.1.
+
+For each system the offered rate steps up until calls fail (more than 0.1% failed or
+retransmitted); the highest clean rate is held for --seconds. Reported per system: that rate,
+INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
+and its peak RSS. Every sipp run is bounded in calls and time.
+
+    bench/call-rate.py [--rates 1000,2000,...] [--seconds 15] [--out bench/call-rate-results.md]
+Needs the Debian packages sip-tester and kamailio, and a release build (it runs one).
+"""
+import argparse
+import csv
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCENARIOS = os.path.join(ROOT, "Tests", "Interop", "scenarios")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def sipp(args, cwd, limit):
+    return subprocess.run(["timeout", str(limit), "sipp"] + args, cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+
+
+def start_gateway(port, media, cwd):
+    return subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "bench_gateway.xml"), "-i", "127.0.0.1",
+                             "-p", str(port), "-mp", str(media), "-ci", "127.0.0.1", "-nostdin",
+                             "-timeout", "3600s", "-max_recv_loops", "10000"],
+                            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(process):
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def children(pid):
+    """The process and its descendants (Kamailio forks workers)."""
+    pids, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for path in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = open(path).read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                child = int(path.split("/")[2])
+                pids.append(child)
+                frontier.append(child)
+    return pids
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / TICK
+
+
+def peak_rss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def call(port, rate, seconds, cwd, latency=False):
+    stats = os.path.join(cwd, f"stats-{port}-{rate}.csv")
+    for old in glob.glob(os.path.join(cwd, "*_rtt.csv")):
+        os.remove(old)
+    calls = rate * seconds
+    args = [f"127.0.0.1:{port}", "-sf", os.path.join(SCENARIOS, "bench_uac.xml"), "-s", "9980", "-r", str(rate),
+            "-m", str(calls), "-l", str(rate * 12), "-i", "127.0.0.1", "-p", "25060", "-mp", "26000", "-ci", "127.0.0.1",
+            "-nostdin", "-timeout", f"{seconds + 30}s", "-recv_timeout", "10s", "-trace_stat", "-stf", stats, "-fd", "3600"]
+    if latency:
+        args += ["-trace_rtt", "-rtt_freq", "1"]
+    sipp(args, cwd, seconds + 40)
+    rows = list(csv.reader(open(stats), delimiter=";")) if os.path.exists(stats) else []
+    if len(rows) < 2:
+        return {"calls": calls, "ok": 0, "failed": calls, "retrans": 0, "latencies": []}
+    head, last = rows[0], rows[-1]
+    value = lambda name: int(last[head.index(name)] or 0)
+    latencies = []
+    for path in glob.glob(os.path.join(cwd, "*_rtt.csv")):
+        for row in csv.reader(open(path), delimiter=";"):
+            try:
+                latencies.append(float(row[1]))
+            except (ValueError, IndexError):
+                pass
+    return {"calls": calls, "ok": value("SuccessfulCall(C)"), "failed": value("FailedCall(C)"),
+            "retrans": value("Retransmissions(C)"), "latencies": sorted(latencies)}
+
+
+def percentile(values, fraction):
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(fraction * len(values)))]
+
+
+def measure(name, port, rates, seconds, cwd, middle=None):
+    pids = children(middle.pid) if middle else []
+    best, best_run, cpu_per_1000 = 0, None, float("nan")
+    for rate in rates:
+        before = cpu_seconds(pids)
+        run = call(port, rate, seconds, cwd)
+        used = cpu_seconds(pids) - before
+        clean = run["ok"] == run["calls"] and run["failed"] <= run["calls"] * 0.001 and run["retrans"] <= run["calls"] * 0.001
+        print(f"  {name}: {rate}/s offered: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
+              f"{run['retrans']} retransmissions{'' if clean else '  <- not clean'}", flush=True)
+        if not clean:
+            break
+        best, best_run = rate, run
+        if middle:
+            cpu_per_1000 = used / run["ok"] * 1000
+    latency = call(port, max(1, best // 2), min(seconds, 10), cwd, latency=True)["latencies"] if best else []
+    return {"name": name, "rate": best, "p50": percentile(latency, 0.5), "p90": percentile(latency, 0.9),
+            "p99": percentile(latency, 0.99), "cpu": cpu_per_1000, "rss": peak_rss_kib(pids) if middle else 0}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rates", default="500,1000,2000,3000,4000,5000,6000,7000,8000,10000,12000")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "call-rate-results.md"))
+    options = parser.parse_args()
+    rates = [int(rate) for rate in options.rates.split(",")]
+    for tool in ("sipp", "kamailio"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: apt-get install -y sip-tester kamailio")
+    subprocess.run(["swift", "build", "-c", "release", "--product", "distributor"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    work = tempfile.mkdtemp(prefix="call-rate-")
+    results = []
+    gateways = []
+    try:
+        def fresh_gateways():
+            for gateway in gateways:
+                stop(gateway)
+            gateways[:] = [start_gateway(25091, 27000, work), start_gateway(25092, 27100, work)]
+            time.sleep(1)
+
+        print("sipp -> sipp gateway (ceiling)", flush=True)
+        fresh_gateways()
+        results.append(measure("sipp -> sipp (ceiling)", 25091, rates, options.seconds, work))
+
+        print("sipp -> Kamailio dispatcher -> 2 sipp gateways", flush=True)
+        fresh_gateways()
+        config = open(os.path.join(ROOT, "bench", "kamailio-dispatcher.cfg")).read()
+        listing = os.path.join(work, "dispatcher.list")
+        open(listing, "w").write("1 sip:127.0.0.1:25091 0 0 weight=50\n1 sip:127.0.0.1:25092 0 0 weight=50\n")
+        config = config.replace("BENCH_PORT", "25080").replace("BENCH_LIST", listing)
+        open(os.path.join(work, "kamailio.cfg"), "w").write(config)
+        kamailio = subprocess.Popen(["kamailio", "-f", os.path.join(work, "kamailio.cfg"), "-DD", "-E", "-x", "tlsf",
+                                     "-m", "4096", "-M", "64", "-Y", os.path.join(work, "kamailio-run")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.makedirs(os.path.join(work, "kamailio-run"), exist_ok=True)
+        time.sleep(3)
+        try:
+            results.append(measure("sipp -> Kamailio -> sipp", 25080, rates, options.seconds, work, kamailio))
+        finally:
+            stop(kamailio)
+
+        print("sipp -> distributor serve -> 2 sipp gateways", flush=True)
+        fresh_gateways()
+        tree = os.path.join(work, "tree")
+        shutil.copytree(os.path.join(ROOT, "conf"), os.path.join(tree, "conf"))
+        shutil.copytree(os.path.join(ROOT, "dialplan"), os.path.join(tree, "dialplan"))
+        for number in (1, 2):
+            path = os.path.join(tree, "conf", "sip_profiles", "external", f"gw{number}.xml")
+            text = open(path).read().replace(f"127.0.0.1:509{number}", f"127.0.0.1:2509{number}").replace('"ping" value="25"', '"ping" value="5"')
+            open(path, "w").write(text)
+        for path, old, new in [(os.path.join(tree, "conf", "vars.xml"), "external_sip_port=5080", "external_sip_port=25085"),
+                               (os.path.join(tree, "conf", "autoload_configs", "event_socket.conf.xml"), 'value="8021"', 'value="28021"')]:
+            text = open(path).read()
+            open(path, "w").write(text.replace(old, new))
+        ours = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve", "--conf", os.path.join(tree, "conf"),
+                                 "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning"],
+                                stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
+        time.sleep(3)
+        try:
+            results.append(measure("sipp -> distributor -> sipp", 25085, rates, options.seconds, work, ours))
+        finally:
+            stop(ours)
+    finally:
+        for gateway in gateways:
+            stop(gateway)
+        shutil.rmtree(work, ignore_errors=True)
+
+    ceiling, kamailio, ours = results
+    lines = [
+        "# Call-rate benchmark", "",
+        f"One run of `bench/call-rate.py --rates {options.rates} --seconds {options.seconds}` on {os.uname().nodename} "
+        f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Loopback only; the same sipp caller "
+        "(INVITE with SDP, 100/180/200, ACK, 0-100 ms hold, BYE) and two sipp gateways.", "",
+        "| system | sustained calls/s | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        lines.append(f"| {result['name']} | {result['rate']} | {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} | "
+                     f"{result['cpu']:.3f} | {result['rss'] / 1024:.0f} |")
+    ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
+    lines += ["", f"- distributor / Kamailio: {ratio(ours['rate'], kamailio['rate'])}",
+              f"- distributor / ceiling: {ratio(ours['rate'], ceiling['rate'])}",
+              "- Latency comes from sipp's response-time trace (coarse: sipp's clock ticks in ms)."]
+    open(options.out, "w").write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
