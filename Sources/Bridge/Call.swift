@@ -90,6 +90,7 @@ public final class Call: @unchecked Sendable {
 
     /// CHANNEL_CREATE, CHANNEL_ANSWER, CHANNEL_HANGUP_COMPLETE for the event socket.
     private func publish(_ name: String, extra: [(String, String)] = []) {
+        guard b2bua.events.hasListeners else { return }
         b2bua.events.publish(Event(name: name, headers: [
             ("Unique-ID", uuid), ("Call-Direction", "inbound"), ("Channel-Call-State", phase.rawValue),
             ("Caller-Caller-ID-Number", session.caller.callerIDNumber), ("Caller-Destination-Number", session.caller.destinationNumber),

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A FreeSWITCH-style event: a name (CUSTOM events add a subclass), ordered headers, a body.
@@ -50,8 +53,15 @@ public final class EventBus: Sendable {
         listeners.withLock { $0[id] = nil }
     }
 
+    /// Publishers skip building events nobody listens to.
+    public var hasListeners: Bool {
+        listeners.withLock { !$0.isEmpty }
+    }
+
     /// Adds FreeSWITCH's standard headers and hands the event to every listener.
     public func publish(_ event: Event) {
+        let listeners = self.listeners.withLock { Array($0.values) }
+        guard !listeners.isEmpty else { return }
         var stamped = event
         let now = Date()
         let number = sequence.add(1, ordering: .relaxed).newValue
@@ -64,13 +74,16 @@ public final class EventBus: Sendable {
             ("Event-Sequence", String(number)),
         ]
         stamped.headers = headers + event.headers
-        for listener in listeners.withLock({ Array($0.values) }) { listener(stamped) }
+        for listener in listeners { listener(stamped) }
     }
 
+    /// `2026-11-21 23:59:59` in local time.
     static func localDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
     }
 }
 
