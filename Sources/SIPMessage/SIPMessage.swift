@@ -1,9 +1,31 @@
+/// The headers every transaction and dialog lookup reads, parsed once by the parser and
+/// forgotten as soon as the headers change.
+public struct SIPEssentials: Sendable {
+    public let topVia: Via
+    public let cseq: CSeq
+    public let callID: String
+    public let from: NameAddress
+    public let to: NameAddress
+}
+
 /// A SIP request: method, Request-URI, headers and an opaque body.
 public struct SIPRequest: Hashable, Sendable {
     public var method: String
     public var uri: SIPURI
-    public var headers: SIPHeaders
+    public var headers: SIPHeaders { didSet { essentials = nil } }
     public var body: [UInt8]
+    public internal(set) var essentials: SIPEssentials?
+
+    public static func == (lhs: SIPRequest, rhs: SIPRequest) -> Bool {
+        lhs.method == rhs.method && lhs.uri == rhs.uri && lhs.headers == rhs.headers && lhs.body == rhs.body
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(method)
+        hasher.combine(uri)
+        hasher.combine(headers)
+        hasher.combine(body)
+    }
 
     public init(method: String, uri: SIPURI, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
         self.method = method
@@ -17,8 +39,20 @@ public struct SIPRequest: Hashable, Sendable {
 public struct SIPResponse: Hashable, Sendable {
     public var status: Int
     public var reason: String
-    public var headers: SIPHeaders
+    public var headers: SIPHeaders { didSet { essentials = nil } }
     public var body: [UInt8]
+    public internal(set) var essentials: SIPEssentials?
+
+    public static func == (lhs: SIPResponse, rhs: SIPResponse) -> Bool {
+        lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers == rhs.headers && lhs.body == rhs.body
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(status)
+        hasher.combine(reason)
+        hasher.combine(headers)
+        hasher.combine(body)
+    }
 
     public init(status: Int, reason: String? = nil, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -43,18 +77,31 @@ public enum SIPMessage: Hashable, Sendable {
 /// Typed access to the headers every message carries.
 public protocol SIPMessageHeaders {
     var headers: SIPHeaders { get set }
+    var essentials: SIPEssentials? { get }
 }
 
-extension SIPRequest: SIPMessageHeaders {}
+extension SIPRequest: SIPMessageHeaders {
+    /// The request with its top Via replaced (RFC 3581 `received`/`rport`), keeping what the
+    /// parser already read of the other headers.
+    public func replacingTopVia(with via: Via) -> SIPRequest {
+        var copy = self
+        copy.headers.replaceFirstElement("Via", with: via.description)
+        if let essentials {
+            copy.essentials = SIPEssentials(topVia: via, cseq: essentials.cseq, callID: essentials.callID,
+                                            from: essentials.from, to: essentials.to)
+        }
+        return copy
+    }
+}
 extension SIPResponse: SIPMessageHeaders {}
 
 extension SIPMessageHeaders {
-    public var callID: String? { headers["Call-ID"] }
-    public var cseq: CSeq? { headers["CSeq"].flatMap { try? CSeq($0) } }
-    public var from: NameAddress? { headers["From"].flatMap { try? NameAddress($0) } }
-    public var to: NameAddress? { headers["To"].flatMap { try? NameAddress($0) } }
+    public var callID: String? { essentials?.callID ?? headers["Call-ID"] }
+    public var cseq: CSeq? { essentials?.cseq ?? headers["CSeq"].flatMap { try? CSeq($0) } }
+    public var from: NameAddress? { essentials?.from ?? headers["From"].flatMap { try? NameAddress($0) } }
+    public var to: NameAddress? { essentials?.to ?? headers["To"].flatMap { try? NameAddress($0) } }
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
-    public var topVia: Via? { headers.elements("Via").first.flatMap { try? Via($0) } }
+    public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap { SIPGrammar.splitList($0).first }.flatMap { try? Via($0) } }
     public var maxForwards: Int? { headers["Max-Forwards"].flatMap { Int($0.trimmingSpaces()) } }
     public var contentType: String? { headers["Content-Type"] }
 }

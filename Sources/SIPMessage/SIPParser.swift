@@ -85,11 +85,15 @@ public enum SIPParser {
                 uri = parsedURI
             }
             let body = try extractBody(bytes, from: bodyStart, headers: headers, framing: framing)
-            try validate(headers, method: isResponse ? nil : method)
+            let essentials = try validate(headers, method: isResponse ? nil : method)
             if isResponse {
-                return .message(.response(SIPResponse(status: status, reason: reason, headers: headers, body: body)))
+                var response = SIPResponse(status: status, reason: reason, headers: headers, body: body)
+                response.essentials = essentials
+                return .message(.response(response))
             }
-            return .message(.request(SIPRequest(method: method, uri: uri!, headers: headers, body: body)))
+            var request = SIPRequest(method: method, uri: uri!, headers: headers, body: body)
+            request.essentials = essentials
+            return .message(.request(request))
         } catch {
             return .invalid(error, request: partial)
         }
@@ -186,7 +190,7 @@ public enum SIPParser {
     }
 
     /// The headers without which no transaction can be matched or answered.
-    static func validate(_ headers: SIPHeaders, method: String?) throws(SIPParseError) {
+    static func validate(_ headers: SIPHeaders, method: String?) throws(SIPParseError) -> SIPEssentials {
         guard let callID = headers["Call-ID"], !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
         guard headers.values("Call-ID").count == 1 else { throw SIPParseError("more than one Call-ID header") }
         guard let cseqText = headers["CSeq"] else { throw SIPParseError("missing CSeq header") }
@@ -196,10 +200,10 @@ public enum SIPParser {
         guard headers.values("From").count == 1, headers.values("To").count == 1 else {
             throw SIPParseError("more than one From or To header")
         }
-        _ = try NameAddress(fromText)
-        _ = try NameAddress(toText)
-        guard let topVia = headers.elements("Via").first else { throw SIPParseError("missing Via header") }
-        _ = try Via(topVia)
+        let from = try NameAddress(fromText)
+        let to = try NameAddress(toText)
+        guard let topViaText = headers["Via"].flatMap({ SIPGrammar.splitList($0).first }) else { throw SIPParseError("missing Via header") }
+        let topVia = try Via(topViaText)
         if let maxForwards = headers["Max-Forwards"] {
             guard let value = Int(maxForwards.trimmingSpaces()), (0...255).contains(value) else {
                 throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
@@ -208,5 +212,6 @@ public enum SIPParser {
         if let method {
             guard cseq.method == method else { throw SIPParseError("CSeq method \(cseq.method) does not match \(method)") }
         }
+        return SIPEssentials(topVia: topVia, cseq: cseq, callID: callID, from: from, to: to)
     }
 }

@@ -17,9 +17,7 @@ enum ResponseRouting {
             changed = true
         }
         guard changed else { return request }
-        var stamped = request
-        stamped.headers.replaceFirstElement("Via", with: via.description)
-        return stamped
+        return request.replacingTopVia(with: via)
     }
 
     /// The address a response to `request` goes to: the source when `rport` was asked for
