@@ -19,12 +19,14 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // Trimming ASCII delimiters without grapheme breaking, shared by every text parser.
+        .target(name: "TextTrimming"),
         // FreeSWITCH-style XML: libxml2 parsing, X-PRE-PROCESS and $${} pre-processing.
-        .target(name: "XMLConfig", dependencies: ["CLibXML2"]),
+        .target(name: "XMLConfig", dependencies: ["CLibXML2", "TextTrimming"]),
         // IPv4/IPv6 addresses and CIDR networks, for ACLs and transports alike.
         .target(name: "IPAddressing"),
         // Typed, immutable configuration values read from the XML tree.
-        .target(name: "Configuration", dependencies: ["XMLConfig", "IPAddressing"]),
+        .target(name: "Configuration", dependencies: ["XMLConfig", "IPAddressing", "TextTrimming"]),
         // mod_distributor's credit round robin; pure, no configuration or I/O.
         .target(name: "Distributor"),
         // The API command registry shared by the dialplan, the event socket and the CLI.
@@ -35,13 +37,13 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
         // The SIP message library: parse and serialize, no I/O.
-        .target(name: "SIPMessage"),
+        .target(name: "SIPMessage", dependencies: ["TextTrimming"]),
         // RFC 3261 transactions as plain state machines; the driver supplies time and I/O.
         .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
         // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
         // and the stateless endpoint.
         .target(name: "SIPTransport", dependencies: [
-            "SIPMessage", "SIPTransaction",
+            "SIPMessage", "SIPTransaction", "TextTrimming",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -49,7 +51,7 @@ let package = Package(
         // The requests any SIP service answers by itself (OPTIONS, 405, 501, 481, 420).
         .target(name: "SIPEndpoint", dependencies: ["SIPMessage", "SIPTransport"]),
         // SIP digest authentication (MD5, qop=auth) for REGISTER and challenged INVITEs.
-        .target(name: "SIPAuthentication", dependencies: ["SIPMessage"]),
+        .target(name: "SIPAuthentication", dependencies: ["SIPMessage", "TextTrimming"]),
         // Sofia gateways: settings, OPTIONS pinging, registration, the sofia commands.
         .target(name: "Gateways", dependencies: [
             "Configuration", "XMLConfig", "IPAddressing", "SIPMessage", "SIPAuthentication", "SIPTransport", "APICommands",
@@ -57,16 +59,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // FreeSWITCH's call causes and their SIP status tables.
-        .target(name: "Causes"),
+        .target(name: "Causes", dependencies: ["TextTrimming"]),
         // The XML dialplan: hunting, conditions, variable and API expansion, applications.
         .target(name: "Dialplan", dependencies: [
-            "CPCRE2", "Causes", "Configuration", "XMLConfig", "APICommands",
+            "CPCRE2", "Causes", "Configuration", "XMLConfig", "APICommands", "TextTrimming",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The signalling-only B2BUA: incoming calls, the bridge application, failover.
         .target(name: "Bridge", dependencies: [
             "SIPMessage", "SIPTransaction", "SIPTransport", "SIPAuthentication", "Dialplan", "Gateways", "Causes",
-            "Configuration", "IPAddressing", "APICommands", "Events",
+            "Configuration", "IPAddressing", "APICommands", "Events", "TextTrimming",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
@@ -74,7 +76,7 @@ let package = Package(
         .target(name: "Events"),
         // FreeSWITCH's inbound event socket.
         .target(name: "EventSocket", dependencies: [
-            "Events", "APICommands", "Configuration", "IPAddressing",
+            "Events", "APICommands", "Configuration", "IPAddressing", "TextTrimming",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,7 +90,7 @@ let package = Package(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
-                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge", "Events", "EventSocket",
+                "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge", "Events", "EventSocket", "TextTrimming",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

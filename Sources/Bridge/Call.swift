@@ -10,6 +10,7 @@ import SIPAuthentication
 import SIPMessage
 import SIPTransaction
 import SIPTransport
+import TextTrimming
 
 /// One call through the B2BUA: the caller's leg, its dialplan run, the bridge's outgoing legs,
 /// and once answered the two dialogs. Everything a call does happens on its event loop, one
@@ -282,8 +283,8 @@ public final class Call: @unchecked Sendable {
     /// A `Reason: Q.850;cause=N` header wins over the SIP status table.
     static func cause(of response: SIPResponse) -> HangupCause {
         if let reason = response.headers["Reason"], reason.uppercased().hasPrefix("Q.850"),
-           let causeText = reason.split(separator: ";").first(where: { $0.trimmingSpaces().lowercased().hasPrefix("cause=") }),
-           let number = Int(causeText.trimmingSpaces().dropFirst("cause=".count)), let cause = HangupCause(rawValue: number) {
+           let causeText = reason.split(separator: ";").first(where: { $0.trimmed().lowercased().hasPrefix("cause=") }),
+           let number = Int(causeText.trimmed().dropFirst("cause=".count)), let cause = HangupCause(rawValue: number) {
             return cause
         }
         return SIPCauseMapping.cause(forSIPStatus: response.status)
@@ -393,7 +394,7 @@ public final class Call: @unchecked Sendable {
         let continueOnFail = session.variables["continue_on_fail"]
         let failureCauses = session.variables["failure_causes"]
         func listed(_ list: String) -> Bool {
-            list.split(separator: ",").map { $0.trimmingSpaces().uppercased() }.contains { $0 == cause.name || $0 == String(cause.rawValue) }
+            list.split(separator: ",").map { $0.trimmed().uppercased() }.contains { $0 == cause.name || $0 == String(cause.rawValue) }
         }
         if continueOnFail == nil && failureCauses == nil {
             return [.noAnswer, .noUserResponse, .originatorCancel].contains(cause)

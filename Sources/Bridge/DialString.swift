@@ -1,3 +1,4 @@
+import TextTrimming
 /// A FreeSWITCH dial string: `{k=v}` for every leg, `|` between failover groups, `,` between
 /// legs rung at once (`:_:` too), `[k=v]` for one leg.
 ///
@@ -23,7 +24,7 @@ public struct DialString: Hashable, Sendable {
     public let globalVariables: [String: String]
 
     public init(_ text: String) {
-        var rest = Substring(text.trimmingSpaces())
+        var rest = Substring(text.trimmed())
         var globals: [String: String] = [:]
         if rest.hasPrefix("{"), let close = Self.closing(rest, open: "{", close: "}") {
             globals = Self.variables(rest[rest.index(after: rest.startIndex)..<close])
@@ -32,7 +33,7 @@ public struct DialString: Hashable, Sendable {
         globalVariables = globals
         groups = Self.split(rest, on: "|").map { group in
             Self.split(Substring(group.replacingAll(":_:", with: ",")), on: ",").compactMap { legText -> Leg? in
-                var leg = Substring(legText.trimmingSpaces())
+                var leg = Substring(legText.trimmed())
                 guard !leg.isEmpty else { return nil }
                 var variables = globals
                 if leg.hasPrefix("["), let close = Self.closing(leg, open: "[", close: "]") {
@@ -95,7 +96,7 @@ public struct DialString: Hashable, Sendable {
         var result: [String: String] = [:]
         for item in split(text, on: ",") {
             guard let equals = item.firstIndex(of: "=") else { continue }
-            let name = item[..<equals].trimmingSpaces()
+            let name = item[..<equals].trimmed()
             var value = String(item[item.index(after: equals)...])
             if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             value = value.replacingAll("\\,", with: ",")
@@ -118,13 +119,6 @@ public struct DialString: Hashable, Sendable {
 }
 
 extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return String(text)
-    }
-
     func replacingAll(_ target: String, with replacement: String) -> String {
         String(self).split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }

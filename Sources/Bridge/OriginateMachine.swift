@@ -1,4 +1,5 @@
 import Causes
+import TextTrimming
 
 /// One run of the `bridge` application (FreeSWITCH's originate): the dial string's groups tried
 /// in order, the legs of a group rung at once, the first answer winning, with the group timer
@@ -159,7 +160,7 @@ public struct OriginateMachine: Sendable {
     }
 
     static func seconds(_ text: String) -> Duration? {
-        guard let value = Int(text.trimmingSpaces()), value > 0 else { return nil }
+        guard let value = Int(text.trimmed()), value > 0 else { return nil }
         return .seconds(value)
     }
 

@@ -1,3 +1,4 @@
+import TextTrimming
 /// FreeSWITCH's call causes: Q.850 numbers plus its own (800 and up), with their names.
 public enum HangupCause: Int, Sendable, CaseIterable, CustomStringConvertible {
     case none = 0
@@ -90,7 +91,7 @@ public enum HangupCause: Int, Sendable, CaseIterable, CustomStringConvertible {
 
     /// A name (any case) or a cause number, as `hangup` and `continue_on_fail` take them.
     public init?(nameOrNumber text: String) {
-        let trimmed = text.trimmingCharacters(in: " \t")
+        let trimmed = text.trimmed(" \t")
         if let number = Int(trimmed) {
             guard let cause = HangupCause(rawValue: number) else { return nil }
             self = cause
@@ -188,13 +189,4 @@ public enum HangupCause: Int, Sendable, CaseIterable, CustomStringConvertible {
     private static let byName: [String: HangupCause] = {
         Dictionary(uniqueKeysWithValues: names.map { ($1, $0) })
     }()
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
-    }
 }

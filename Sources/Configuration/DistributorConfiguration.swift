@@ -1,4 +1,5 @@
 import XMLConfig
+import TextTrimming
 
 /// `distributor.conf`: the weighted lists, in document order.
 public struct DistributorConfiguration: Hashable, Sendable {
@@ -74,7 +75,7 @@ extension DistributorConfiguration {
             diagnostics.append(.warning("weight \"\(text)\" is not a positive integer; node skipped", at: element))
             return nil
         }
-        if String(weight) != text.trimmingWhitespace() {
+        if String(weight) != text.trimmed() {
             diagnostics.append(.warning("weight \"\(text)\" read as \(weight)", at: element))
         }
         if element[attribute: "value"] != nil {

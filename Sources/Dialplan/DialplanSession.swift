@@ -2,6 +2,7 @@ import Causes
 import Configuration
 import Logging
 import XMLConfig
+import TextTrimming
 
 /// One call's run through the XML dialplan, as a value type: `start()` hunts and runs the
 /// built-in applications; an application of a higher layer (bridge) comes back as a step, and
@@ -227,7 +228,7 @@ public struct DialplanSession: Sendable {
             let (name, value) = Self.assignment(data)
             variables[name] = value
         case "unset":
-            variables[data.trimmingCharacters()] = nil
+            variables[data.trimmed(" \t")] = nil
         case "export":
             var text = Substring(data)
             let local = !text.hasPrefix("nolocal:")
@@ -245,7 +246,7 @@ public struct DialplanSession: Sendable {
             let node = environment.expander.commands.execute(name: "distributor", arguments: data) ?? "-err"
             if node != "-err" { variables["DISTRIBUTOR"] = node }
         case "hangup":
-            let text = data.trimmingCharacters()
+            let text = data.trimmed(" \t")
             guard !text.isEmpty else { return .finish(.hangup(.normalClearing)) }
             guard let cause = HangupCause(nameOrNumber: text) else {
                 environment.logger.warning("\(location): unknown cause \"\(text)\"; hanging up NORMAL_CLEARING")
@@ -286,9 +287,9 @@ public struct DialplanSession: Sendable {
 
     /// `name=value`; an empty or missing value unsets, as FreeSWITCH's `set` does.
     static func assignment(_ data: String) -> (String, String?) {
-        guard let equals = data.firstIndex(of: "=") else { return (data.trimmingCharacters(), nil) }
+        guard let equals = data.firstIndex(of: "=") else { return (data.trimmed(" \t"), nil) }
         let value = String(data[data.index(after: equals)...])
-        return (String(data[..<equals]).trimmingCharacters(), value.isEmpty ? nil : value)
+        return (String(data[..<equals]).trimmed(" \t"), value.isEmpty ? nil : value)
     }
 
     private func log(_ data: String) {

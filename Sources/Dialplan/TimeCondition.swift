@@ -1,4 +1,5 @@
 import XMLConfig
+import TextTrimming
 
 /// A condition's time attributes (`wday="mon-fri" hour="9-17"`...): all given ones must match.
 public struct TimeCondition: Sendable {
@@ -57,7 +58,7 @@ public struct TimeCondition: Sendable {
         }
     }
 
-    static func numbers(_ value: String, parse: (Substring) -> Int? = { Int($0.trimmingCharacters()) }) -> Ranges? {
+    static func numbers(_ value: String, parse: (Substring) -> Int? = { Int($0.trimmed(" \t")) }) -> Ranges? {
         var parts: [(Int, Int)] = []
         for item in value.split(separator: ",") {
             let bounds = item.split(separator: "-", maxSplits: 1)
@@ -72,7 +73,7 @@ public struct TimeCondition: Sendable {
     static func weekdays(_ value: String) -> Ranges? {
         let names = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
         var ranges = numbers(value) { text in
-            let word = text.trimmingCharacters().lowercased()
+            let word = text.trimmed(" \t").lowercased()
             if let number = Int(word), (1...7).contains(number) { return number }
             return names.firstIndex { word.hasPrefix($0) }.map { $0 + 1 }
         }
@@ -82,7 +83,7 @@ public struct TimeCondition: Sendable {
 
     static func timesOfDay(_ value: String) -> Ranges? {
         var ranges = numbers(value) { text in
-            let fields = text.trimmingCharacters().split(separator: ":").map { Int($0) }
+            let fields = text.trimmed(" \t").split(separator: ":").map { Int($0) }
             guard (2...3).contains(fields.count), fields.allSatisfy({ $0 != nil }) else { return nil }
             return fields[0]! * 3600 + fields[1]! * 60 + (fields.count == 3 ? fields[2]! : 0)
         }
@@ -102,7 +103,7 @@ public struct TimeCondition: Sendable {
     }
 
     private static func dateTimeKey(_ text: Substring) -> Int? {
-        let halves = text.trimmingCharacters().split(separator: " ", omittingEmptySubsequences: true)
+        let halves = text.trimmed(" \t").split(separator: " ", omittingEmptySubsequences: true)
         guard (1...2).contains(halves.count) else { return nil }
         let date = halves[0].split(separator: "-").map { Int($0) }
         guard date.count == 3, date.allSatisfy({ $0 != nil }) else { return nil }
@@ -117,14 +118,5 @@ public struct TimeCondition: Sendable {
 
     private static func key(of time: LocalTime) -> Int {
         ((time.year * 100 + time.month) * 100 + time.day) * 100_000 + time.secondOfDay
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return String(text)
     }
 }

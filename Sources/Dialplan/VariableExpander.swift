@@ -1,5 +1,6 @@
 import APICommands
 import Logging
+import TextTrimming
 
 /// FreeSWITCH's `switch_channel_expand_variables`: `${var}`, `${api(args)}`, `${api args}`,
 /// `$${global}`, nested from the inside out, with a recursion limit.
@@ -62,7 +63,7 @@ public struct VariableExpander: Sendable {
         let paren = inner.firstIndex(of: "(")
         let space = inner.firstIndex(of: " ")
         if let paren, space.map({ paren < $0 }) ?? true, let end = inner.lastIndex(of: ")"), end > paren {
-            let name = inner[..<paren].trimmingCharacters()
+            let name = inner[..<paren].trimmed(" \t")
             return callAPI(name, arguments: expand(inner[inner.index(after: paren)..<end], depth: depth + 1, lookup: lookup), lookup: lookup)
         }
         if let space {

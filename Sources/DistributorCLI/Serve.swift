@@ -12,6 +12,7 @@ import NIOPosix
 import SIPEndpoint
 import SIPTransaction
 import SIPTransport
+import TextTrimming
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -98,7 +99,7 @@ struct Serve: AsyncParsableCommand {
         let signals = SignalHandling(lifecycle: lifecycle) {
             logger.notice("SIGHUP: reloading")
             for line in ["reloadxml", "distributor_ctl reload"] + configuration.profiles.map({ "sofia profile \($0.name) rescan" }) {
-                logger.notice("\(line): \(runtime.commands.execute(line: line).trimmingCharacters(in: .whitespacesAndNewlines))")
+                logger.notice("\(line): \(runtime.commands.execute(line: line).trimmed())")
             }
         }
         let lists = runtime.lists.lists.map(\.name).joined(separator: ", ")

@@ -1,4 +1,5 @@
 import Foundation
+import TextTrimming
 
 /// One event socket client's conversation (behaviour spec §5), as a value type: commands in,
 /// what to write and do out. The server runs API commands and event subscriptions for it.
@@ -36,7 +37,7 @@ public struct ESLSession: Sendable {
     }
 
     public mutating func handle(_ command: ESLCommandReader.Command) -> [Output] {
-        let line = command.line.trimmingCharacters(in: .whitespaces)
+        let line = command.line.trimmed(" \t")
         let (verb, rest) = Self.split(line)
         guard authenticated else {
             switch verb.lowercased() {
@@ -93,6 +94,6 @@ public struct ESLSession: Sendable {
 
     static func split(_ line: String) -> (String, String) {
         guard let space = line.firstIndex(of: " ") else { return (line, "") }
-        return (String(line[..<space]), String(line[line.index(after: space)...]).trimmingCharacters(in: .whitespaces))
+        return (String(line[..<space]), String(line[line.index(after: space)...]).trimmed(" \t"))
     }
 }

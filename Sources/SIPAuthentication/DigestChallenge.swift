@@ -1,4 +1,5 @@
 import SIPMessage
+import TextTrimming
 
 /// A `WWW-Authenticate` or `Proxy-Authenticate` Digest challenge (RFC 2617, RFC 7616 with MD5),
 /// and the `Authorization` answering it.
@@ -16,8 +17,8 @@ public struct DigestChallenge: Hashable, Sendable {
         var values: [String: String] = [:]
         for item in SIPGrammar.splitList(String(text.dropFirst("digest".count))) {
             guard let equals = item.firstIndex(of: "=") else { continue }
-            let name = item[..<equals].trimmingCharacters(in: " ").lowercased()
-            var value = item[item.index(after: equals)...].trimmingCharacters(in: " ")
+            let name = item[..<equals].trimmed(" ").lowercased()
+            var value = item[item.index(after: equals)...].trimmed(" ")
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             values[name] = value
         }
@@ -28,7 +29,7 @@ public struct DigestChallenge: Hashable, Sendable {
         self.nonce = nonce
         opaque = values["opaque"]
         self.algorithm = algorithm
-        qop = values["qop"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: " ") } } ?? []
+        qop = values["qop"].map { $0.split(separator: ",").map { $0.trimmed(" ") } } ?? []
         stale = values["stale"]?.lowercased() == "true"
     }
 
@@ -56,20 +57,5 @@ extension DigestChallenge {
     static func eightHexDigits(_ value: Int) -> String {
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: max(0, 8 - hex.count)) + hex
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        String(self).trimmingCharacters(in: set)
     }
 }

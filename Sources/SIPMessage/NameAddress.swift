@@ -1,3 +1,4 @@
+import TextTrimming
 /// A From, To, Contact, Route or Record-Route value: `"Name" <sip:u@h>;tag=x` (name-addr) or
 /// `sip:u@h;tag=x` (addr-spec, whose `;` parameters belong to the header, RFC 3261 §20.10).
 public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
@@ -14,13 +15,13 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     public var tag: String? { parameters.value("tag") }
 
     public init(_ text: String) throws(SIPParseError) {
-        let value = Substring(text.trimmingSpaces())
+        let value = Substring(text.trimmed())
         if value == "*" { throw SIPParseError("\"*\" is not an address") }
         if let open = Self.angleOpen(in: value) {
             guard let close = value[open...].utf8.firstIndex(of: UInt8(ascii: ">")) else {
                 throw SIPParseError("unclosed '<' in \"\(text)\"")
             }
-            let name = value[..<open].trimmingSpaces()
+            let name = value[..<open].trimmed()
             if name.hasPrefix("\"") {
                 guard name.count >= 2, name.hasSuffix("\""), !name.hasSuffix("\\\"") || name.hasSuffix("\\\\\"") else {
                     throw SIPParseError("unterminated quoted display name in \"\(text)\"")

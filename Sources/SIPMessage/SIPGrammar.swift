@@ -1,3 +1,4 @@
+import TextTrimming
 /// Small pieces of RFC 3261 §25 grammar shared by the header parsers.
 public enum SIPGrammar {
     /// Splits a header value at commas that are not inside quotes or `<...>`.
@@ -20,7 +21,7 @@ public enum SIPGrammar {
             case UInt8(ascii: ">") where !inQuotes:
                 inAngle = false
             case UInt8(ascii: ",") where !inQuotes && !inAngle:
-                let part = value[start..<index].trimmingSpaces()
+                let part = value[start..<index].trimmed()
                 if !part.isEmpty { parts.append(part) }
                 start = utf8.index(after: index)
             default:
@@ -28,7 +29,7 @@ public enum SIPGrammar {
             }
             index = utf8.index(after: index)
         }
-        let part = value[start..<utf8.endIndex].trimmingSpaces()
+        let part = value[start..<utf8.endIndex].trimmed()
         if !part.isEmpty { parts.append(part) }
         return parts
     }
@@ -52,12 +53,12 @@ public enum SIPGrammar {
         var parameters: [SIPParameter] = []
         for piece in splitOutsideQuotes(text, separator: UInt8(ascii: ";")) {
             if let equals = piece.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                let name = piece[..<equals].trimmingSpaces()
-                let value = piece[piece.utf8.index(after: equals)...].trimmingSpaces()
+                let name = piece[..<equals].trimmed()
+                let value = piece[piece.utf8.index(after: equals)...].trimmed()
                 guard isToken(Substring(name)) else { throw SIPParseError("bad parameter name \"\(name)\"") }
                 parameters.append(SIPParameter(name: name, value: value))
             } else {
-                let item = piece.trimmingSpaces()
+                let item = piece.trimmed()
                 if item.isEmpty { continue }
                 guard isToken(Substring(item)) else { throw SIPParseError("bad parameter \"\(item)\"") }
                 parameters.append(SIPParameter(name: item, value: nil))
@@ -139,23 +140,5 @@ extension Array where Element == SIPParameter {
 
     var serialized: String {
         map { ";" + $0.name + ($0.value.map { "=" + $0 } ?? "") }.joined()
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        let utf8 = self.utf8
-        var lower = utf8.startIndex
-        var upper = utf8.endIndex
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-        while lower < upper, isBlank(utf8[lower]) { lower = utf8.index(after: lower) }
-        while upper > lower, isBlank(utf8[utf8.index(before: upper)]) { upper = utf8.index(before: upper) }
-        return String(self[lower..<upper])
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        Substring(self).trimmingSpaces()
     }
 }

@@ -1,3 +1,4 @@
+import TextTrimming
 /// The headers every transaction and dialog lookup reads, parsed once by the parser and
 /// forgotten as soon as the headers change.
 public struct SIPEssentials: Sendable {
@@ -102,6 +103,6 @@ extension SIPMessageHeaders {
     public var to: NameAddress? { essentials?.to ?? headers["To"].flatMap { try? NameAddress($0) } }
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
     public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap { SIPGrammar.splitList($0).first }.flatMap { try? Via($0) } }
-    public var maxForwards: Int? { headers["Max-Forwards"].flatMap { Int($0.trimmingSpaces()) } }
+    public var maxForwards: Int? { headers["Max-Forwards"].flatMap { Int($0.trimmed()) } }
     public var contentType: String? { headers["Content-Type"] }
 }

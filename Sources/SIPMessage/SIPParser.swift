@@ -1,3 +1,4 @@
+import TextTrimming
 /// Reads one SIP message from bytes (RFC 3261 §7). Never traps: anything it cannot read is an
 /// `.invalid` with a reason, and with the request's headers when there is enough of it to
 /// answer `400 Bad Request`.
@@ -175,10 +176,10 @@ public enum SIPParser {
             if framing == .stream, available > 0 { throw SIPParseError("Content-Length is required over a stream transport") }
             return Array(bytes[bodyStart...])
         }
-        guard Set(lengths.map { $0.trimmingSpaces() }).count == 1 else {
+        guard Set(lengths.map { $0.trimmed() }).count == 1 else {
             throw SIPParseError("conflicting Content-Length headers")
         }
-        let trimmed = text.trimmingSpaces()
+        let trimmed = text.trimmed()
         guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(trimmed),
               length <= maximumMessageSize else {
             throw SIPParseError("bad Content-Length \"\(text)\"")
@@ -205,7 +206,7 @@ public enum SIPParser {
         guard let topViaText = headers["Via"].flatMap({ SIPGrammar.splitList($0).first }) else { throw SIPParseError("missing Via header") }
         let topVia = try Via(topViaText)
         if let maxForwards = headers["Max-Forwards"] {
-            guard let value = Int(maxForwards.trimmingSpaces()), (0...255).contains(value) else {
+            guard let value = Int(maxForwards.trimmed()), (0...255).contains(value) else {
                 throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
             }
         }

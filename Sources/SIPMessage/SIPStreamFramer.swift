@@ -1,3 +1,4 @@
+import TextTrimming
 /// Cuts a TCP byte stream into messages by Content-Length (RFC 3261 §18.3). Bytes are kept
 /// until a whole message is there; a stream that cannot be framed is an error, after which
 /// the connection should be closed.
@@ -35,9 +36,9 @@ public struct SIPStreamFramer: Sendable {
         var found = false
         for line in header.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" }) {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingSpaces().lowercased()
+            let name = line[..<colon].trimmed().lowercased()
             if name == "content-length" || name == "l" {
-                guard let value = Int(line[line.index(after: colon)...].trimmingSpaces()), value >= 0,
+                guard let value = Int(line[line.index(after: colon)...].trimmed()), value >= 0,
                       value <= SIPParser.maximumMessageSize else {
                     return .failure("bad Content-Length")
                 }

@@ -1,3 +1,4 @@
+import TextTrimming
 /// A SIP, SIPS or tel URI (RFC 3261 §19.1, RFC 3966). Other schemes are kept opaque.
 public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     public var scheme: String
@@ -26,7 +27,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ text: String) throws(SIPParseError) {
-        let trimmed = Substring(text.trimmingSpaces())
+        let trimmed = Substring(text.trimmed())
         guard let colon = trimmed.utf8.firstIndex(of: UInt8(ascii: ":")) else { throw SIPParseError("URI \"\(text)\" has no scheme") }
         let scheme = trimmed[..<colon].lowercased()
         guard SIPGrammar.isToken(Substring(scheme)), scheme.first?.isLetter == true else {

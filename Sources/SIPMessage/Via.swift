@@ -1,3 +1,4 @@
+import TextTrimming
 /// One Via element: `SIP/2.0/UDP host:port;branch=z9hG4bK...;rport;received=...`.
 public struct Via: Hashable, Sendable, CustomStringConvertible {
     public var transport: String
@@ -20,11 +21,11 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     public var rport: Int? { parameters.value("rport").map { Int($0) ?? 0 } }
 
     public init(_ text: String) throws(SIPParseError) {
-        let value = Substring(text.trimmingSpaces())
+        let value = Substring(text.trimmed())
         let slashParts = value.split(separator: "/", maxSplits: 2)
         guard slashParts.count == 3,
-              slashParts[0].trimmingSpaces().uppercased() == "SIP",
-              slashParts[1].trimmingSpaces() == "2.0" else {
+              slashParts[0].trimmed().uppercased() == "SIP",
+              slashParts[1].trimmed() == "2.0" else {
             throw SIPParseError("bad Via protocol in \"\(text)\"")
         }
         let rest = slashParts[2].drop { $0 == " " || $0 == "\t" }

@@ -1,5 +1,6 @@
 import NIOCore
 import SIPMessage
+import TextTrimming
 
 /// Where responses go (RFC 3261 §18.2.2 with RFC 3581's `rport`).
 enum ResponseRouting {
@@ -8,7 +9,7 @@ enum ResponseRouting {
     static func stampingReceived(_ request: SIPRequest, from peer: SIPPeer) -> SIPRequest {
         guard var via = request.topVia, let sourceIP = peer.address.ipAddress else { return request }
         var changed = false
-        if via.host.trimmingCharacters(in: "[]") != sourceIP || via.rport != nil {
+        if via.host.trimmed("[]") != sourceIP || via.rport != nil {
             via.parameters.set("received", sourceIP)
             changed = true
         }
@@ -29,14 +30,5 @@ enum ResponseRouting {
             return peer
         }
         return SIPPeer(transport: peer.transport, address: address)
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }

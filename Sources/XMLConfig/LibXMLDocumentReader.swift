@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CLibXML2
+import TextTrimming
 
 /// Reads one XML file with libxml2 into an `XMLElement` tree. Nothing else in the project touches
 /// libxml2. The network is never used and entities are not expanded.
@@ -41,7 +42,7 @@ enum LibXMLDocumentReader {
             guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             let box = Unmanaged<FirstError>.fromOpaque(userData).takeUnretainedValue()
             if box.failure == nil {
-                let text = error.pointee.message.map { String(cString: $0).trimmingWhitespace() } ?? "not well-formed XML"
+                let text = error.pointee.message.map { String(cString: $0).trimmed() } ?? "not well-formed XML"
                 box.failure = .malformed(line: Int(error.pointee.line), reason: text)
             }
         }
@@ -119,14 +120,5 @@ enum LibXMLDocumentReader {
 
     private static func describeErrno() -> String {
         String(cString: strerror(errno))
-    }
-}
-
-extension String {
-    public func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+import TextTrimming
 #endif
 
 /// FreeSWITCH's XML pre-processor: `<X-PRE-PROCESS cmd="include" data="GLOB"/>`,
@@ -90,7 +91,7 @@ public struct PreProcessor: Sendable {
                 diagnostics.append(.warning("set data \"\(data)\" has no '='; ignored", at: element))
                 return []
             }
-            let name = String(data[..<equals]).trimmingWhitespace()
+            let name = String(data[..<equals]).trimmed()
             variables[name] = String(data[data.index(after: equals)...])
             return []
         default:

@@ -73,11 +73,14 @@ public struct Sipp {
             return process.isRunning ? nil : process.terminationStatus
         }
 
+        /// Stops sipp and waits until it is gone, so that its port is free again.
         public func stop() {
             if process.isRunning {
                 process.terminate()
-                Thread.sleep(forTimeInterval: 0.2)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                if waitForExit(seconds: 2) == nil {
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                }
             }
             try? FileManager.default.removeItem(atPath: directory)
         }
