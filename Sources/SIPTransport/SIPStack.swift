@@ -40,6 +40,9 @@ public final class SIPStack: Sendable {
 
     public func start(user: any SIPTransactionUser) async throws {
         self.user.withLock { $0 = user }
+        table.wheel.start(on: group.next()) { [weak self] timer in
+            self?.fire(timer)
+        }
         connections.stack = self
         var port = configuration.port
         if configuration.transports.contains(.udp) {
@@ -73,6 +76,7 @@ public final class SIPStack: Sendable {
     }
 
     public func shutdown() async {
+        table.wheel.stop()
         for channel in udpChannels.withLock({ $0 }) { try? await channel.close() }
         if let server = tcpServer.withLock({ $0 }) { try? await server.close() }
         await connections.closeAll()
@@ -97,7 +101,7 @@ public final class SIPStack: Sendable {
         let machine: TransactionTable.Machine = request.method == "INVITE"
             ? .clientInvite(ClientInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
             : .clientNonInvite(ClientNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
-        let entry = TransactionTable.Entry(machine: machine, peer: peer, loop: group.next(), onEvent: onEvent)
+        let entry = TransactionTable.Entry(machine: machine, peer: peer, onEvent: onEvent)
         guard table.insert(entry, for: key) else {
             logger.warning("a client transaction with branch \(branch) already exists; request not sent")
             onEvent(.transportFailed)
@@ -157,12 +161,13 @@ public final class SIPStack: Sendable {
     // MARK: - Driving machines
 
     private func run(_ key: TransactionKey, _ body: (inout TransactionTable.Machine) -> [TransactionAction]) {
-        guard let effects = table.update(key, fire: { [weak self] key, timer in self?.fire(timer, key) }, body) else { return }
+        guard let effects = table.update(key, body) else { return }
         perform(effects, key: key)
     }
 
-    private func fire(_ timer: TransactionTimer, _ key: TransactionKey) {
-        run(key) { $0.fire(timer) }
+    private func fire(_ timer: TimerWheel.Timer) {
+        guard let effects = table.update(timer.key, firing: timer, { $0.fire(timer.timer) }) else { return }
+        perform(effects, key: timer.key)
     }
 
     private func perform(_ effects: TransactionTable.Effects, key: TransactionKey) {
@@ -251,8 +256,7 @@ public final class SIPStack: Sendable {
         let machine: TransactionTable.Machine = request.method == "INVITE"
             ? .serverInvite(ServerInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
             : .serverNonInvite(ServerNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
-        guard table.insert(TransactionTable.Entry(machine: machine, peer: replyTo, loop: loop, onEvent: nil), for: key) else {
+        guard table.insert(TransactionTable.Entry(machine: machine, peer: replyTo, onEvent: nil), for: key) else {
             // Lost a race with a retransmission on the other core: it is answered from the table.
             return
         }

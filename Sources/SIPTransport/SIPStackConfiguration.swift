@@ -23,10 +23,3 @@ public struct SIPStackConfiguration: Sendable {
         self.tcpIdleTimeout = tcpIdleTimeout
     }
 }
-
-extension Duration {
-    var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

@@ -42,9 +42,9 @@ final class TransactionTable: Sendable {
     struct Entry: Sendable {
         var machine: Machine
         let peer: SIPPeer
-        let loop: any EventLoop
         let onEvent: (@Sendable (ClientTransactionEvent) -> Void)?
-        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+        /// The wheel id of each running timer; a timer whose id is no longer here was cancelled.
+        var timers: [TransactionTimer: UInt64] = [:]
     }
 
     /// What to do once the shard's lock is released.
@@ -60,6 +60,7 @@ final class TransactionTable: Sendable {
     }
 
     private let shards: [Shard] = (0..<32).map { _ in Shard() }
+    let wheel = TimerWheel()
     /// Server INVITE transactions that sent a 2xx, by dialog and CSeq, so the 2xx's ACK (which
     /// has a branch of its own) finds them.
     private let accepted = Mutex<[String: TransactionKey]>([:])
@@ -87,20 +88,23 @@ final class TransactionTable: Sendable {
     }
 
     /// Runs `body` on the transaction's machine under its shard's lock and applies the timer
-    /// actions there; the rest comes back to be performed outside the lock.
-    func update(_ key: TransactionKey, fire: @escaping @Sendable (TransactionKey, TransactionTimer) -> Void,
-                _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
+    /// actions there; the rest comes back to be performed outside the lock. With `firing`, the
+    /// body runs only if that timer is still the transaction's (not cancelled or replaced).
+    func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
         var terminated = false
         let effects: Effects? = shard(key).entries.withLock { entries in
             guard var entry = entries[key] else { return nil }
+            if let firing {
+                guard entry.timers[firing.timer] == firing.id else { return nil }
+                entry.timers[firing.timer] = nil
+            }
             var effects = Effects(peer: entry.peer, request: entry.machine.request, onEvent: entry.onEvent)
             for action in body(&entry.machine) {
                 switch action {
                 case .schedule(let timer, let after):
-                    entry.timers[timer]?.cancel()
-                    entry.timers[timer] = entry.loop.scheduleTask(in: after.timeAmount) { fire(key, timer) }
+                    entry.timers[timer] = wheel.schedule(timer, for: key, after: after)
                 case .cancel(let timer):
-                    entry.timers.removeValue(forKey: timer)?.cancel()
+                    entry.timers[timer] = nil
                 case .terminated:
                     terminated = true
                 default:
@@ -108,7 +112,6 @@ final class TransactionTable: Sendable {
                 }
             }
             if terminated {
-                for timer in entry.timers.values { timer.cancel() }
                 entries[key] = nil
             } else {
                 entries[key] = entry
