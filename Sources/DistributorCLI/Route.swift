@@ -2,6 +2,10 @@ import ArgumentParser
 import Configuration
 import Control
 import Dialplan
+import Gateways
+import Logging
+import NIOPosix
+import SIPTransport
 
 struct Route: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +29,20 @@ struct Route: ParsableCommand {
     func run() throws {
         bootstrapLogging()
         let loader = ConfigurationLoader(configurationDirectory: tree.configurationDirectory, dialplanDirectory: tree.dialplanDirectory)
-        let runtime = ServiceRuntime(loader: loader, configuration: try loadOrExplain(loader))
+        let configuration = try loadOrExplain(loader)
+        let runtime = ServiceRuntime(loader: loader, configuration: configuration)
+        // Gateways as a freshly started service sees them (register=false UP, register=true DOWN),
+        // so that `sofia ... gwlist` in the dialplan expands as it would.
+        var quiet = Logger(label: "route")
+        quiet.logLevel = .critical
+        let gateways = GatewayManager(profiles: configuration.profiles.map { profile in
+            GatewayManager.Profile(name: profile.name, stack: SIPStack(configuration: SIPStackConfiguration(port: 0),
+                                                                      group: MultiThreadedEventLoopGroup.singleton, logger: quiet))
+        }, logger: quiet)
+        gateways.start(configuration, on: MultiThreadedEventLoopGroup.singleton.next())
+        defer { gateways.stop() }
+        SofiaCommands.register(in: runtime.commands, gateways: gateways) { configuration }
+        runtime.health.provide { gateways.downNames() }
         var channel: [String: String] = [:]
         for assignment in variables {
             guard let equals = assignment.firstIndex(of: "=") else {
