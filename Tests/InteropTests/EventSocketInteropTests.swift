@@ -92,10 +92,7 @@ struct EventSocketInteropTests {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let deadline = Date().addingTimeInterval(40)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        if process.waitForExit(seconds: 40) == nil { process.stop(grace: 2) }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(output.contains("gwlist down before: '-ERR no reply\\n'"), "\(output)")

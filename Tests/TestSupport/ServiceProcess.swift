@@ -101,18 +101,11 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// Waits for the process to exit by itself; its exit status, or nil after `seconds`.
     public func waitForExit(seconds: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        return process.isRunning ? nil : process.terminationStatus
+        process.waitForExit(seconds: seconds)
     }
 
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        process.stop(grace: 10)
         output.fileHandleForReading.readabilityHandler = nil
     }
 

@@ -68,20 +68,12 @@ public struct Sipp {
 
         /// Waits for sipp to end by itself (a bounded scenario), up to `seconds`.
         public func waitForExit(seconds: Double) -> Int32? {
-            let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            return process.isRunning ? nil : process.terminationStatus
+            process.waitForExit(seconds: seconds)
         }
 
         /// Stops sipp and waits until it is gone, so that its port is free again.
         public func stop() {
-            if process.isRunning {
-                process.terminate()
-                if waitForExit(seconds: 2) == nil {
-                    kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
-                }
-            }
+            process.stop(grace: 2)
             try? FileManager.default.removeItem(atPath: directory)
         }
 
@@ -111,14 +103,7 @@ public struct Sipp {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let deadline = Date().addingTimeInterval(limit + 5)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            Thread.sleep(forTimeInterval: 0.5)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
+        if process.waitForExit(seconds: limit + 5) == nil { process.stop(grace: 0.5) }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stats = (try? String(contentsOfFile: statistics, encoding: .utf8)) ?? ""
         return Result(status: process.terminationStatus, output: String(output.suffix(4000)), statistics: stats)
