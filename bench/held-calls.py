@@ -68,7 +68,9 @@ def main():
         edits = [("conf/vars.xml", "external_sip_port=5080", "external_sip_port=35085"),
                  ("conf/autoload_configs/event_socket.conf.xml", 'value="8021"', 'value="38021"'),
                  ("conf/sip_profiles/external/gw1.xml", "127.0.0.1:5091", "127.0.0.1:35091"),
-                 ("conf/sip_profiles/external/gw2.xml", "127.0.0.1:5092", "127.0.0.1:35092")]
+                 ("conf/sip_profiles/external/gw2.xml", "127.0.0.1:5092", "127.0.0.1:35092"),
+                 # One sipp caller is one source: the per-source limit would cap it.
+                 ("conf/sip_profiles/external.xml", 'name="rate-limit-requests" value="1000"', 'name="rate-limit-requests" value="0"')]
         for path, old, new in edits:
             full = os.path.join(tree, path)
             text = open(full).read()

@@ -17,6 +17,13 @@ public struct SIPProfile: Hashable, Sendable {
     public var timerT2: Int? { settings["timer-T2"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
     public var timerT4: Int? { settings["timer-T4"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
 
+    /// `rate-limit-requests` per second and source (0 turns the limit off), `rate-limit-burst`;
+    /// nil when unset, for the stack's default.
+    public var rateLimitRequests: Int? { settings["rate-limit-requests"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
+    public var rateLimitBurst: Int? { settings["rate-limit-burst"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+    /// An ACL whose sources are never rate limited.
+    public var rateLimitExemptACL: String? { settings["rate-limit-exempt-acl"] }
+
     public func gateway(named name: String) -> GatewayDefinition? {
         gateways.first { $0.name == name }
     }
@@ -30,6 +37,12 @@ public struct SIPProfile: Hashable, Sendable {
         if let port = settings.parameter("sip-port"), Int(port.value).map({ (1...65535).contains($0) }) != true {
             diagnostics.append(Diagnostic(.error, at: port.location, element: "<param name=\"sip-port\">",
                                           "\"\(port.value)\" is not a port number (1-65535)"))
+        }
+        for name in ["rate-limit-requests", "rate-limit-burst"] {
+            if let parameter = settings.parameter(name), Int(parameter.value).map({ $0 >= 0 }) != true {
+                diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"\(name)\">",
+                                              "\"\(parameter.value)\" is not a count (0 or more)"))
+            }
         }
         var gateways: [GatewayDefinition] = []
         for container in element.children(named: "gateways") {

@@ -6,6 +6,7 @@ import EventSocket
 import Events
 import Foundation
 import Gateways
+import IPAddressing
 import Logging
 import NIOCore
 import NIOPosix
@@ -40,9 +41,22 @@ struct Serve: AsyncParsableCommand {
             if let t1 = profile.timerT1 { timers.t1 = .milliseconds(t1) }
             if let t2 = profile.timerT2 { timers.t2 = .milliseconds(t2) }
             if let t4 = profile.timerT4 { timers.t4 = .milliseconds(t4) }
+            var stackConfiguration = SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, timers: timers,
+                                                           advertisedHost: profile.externalSIPIP, profile: profile.name)
+            if let rate = profile.rateLimitRequests {
+                stackConfiguration.rateLimit = rate == 0 ? nil
+                    : SourceRateLimiter.Settings(requestsPerSecond: rate, burst: profile.rateLimitBurst ?? 2 * rate)
+            } else if let burst = profile.rateLimitBurst {
+                stackConfiguration.rateLimit?.burst = burst
+            }
+            if let exemptACL = profile.rateLimitExemptACL {
+                stackConfiguration.rateLimitExempt = { address in
+                    guard let ip = address.ipAddress.flatMap(IPAddress.init) else { return false }
+                    return runtime.store.current.accessControlList(named: exemptACL)?.allows(ip) ?? false
+                }
+            }
             stacks.append(SIPStack(
-                configuration: SIPStackConfiguration(host: profile.sipIP, port: profile.sipPort, timers: timers,
-                                                     advertisedHost: profile.externalSIPIP),
+                configuration: stackConfiguration,
                 group: group,
                 logger: Logger(label: "sofia/\(profile.name)")
             ))

@@ -21,13 +21,20 @@ public final class SIPStack: Sendable {
     private let tcpServer = Mutex<(any Channel)?>(nil)
     let connections: TCPConnectionPool
     private let boundPort = Atomic<Int>(0)
+    private let rateGuard: RequestRateGuard?
 
     public init(configuration: SIPStackConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
         connections = TCPConnectionPool(group: group, idleTimeout: configuration.tcpIdleTimeout, logger: logger)
+        rateGuard = configuration.rateLimit.map {
+            RequestRateGuard(settings: $0, exempt: configuration.rateLimitExempt, profile: configuration.profile, logger: logger)
+        }
     }
+
+    /// Requests dropped by the per-source rate limit since start.
+    public var rateLimitedCount: Int { rateGuard?.droppedCount ?? 0 }
 
     /// The port actually bound (useful when the configuration asks for port 0).
     public var port: Int { boundPort.load(ordering: .relaxed) }
@@ -201,7 +208,10 @@ public final class SIPStack: Sendable {
 
     // MARK: - Receiving
 
+    private static let responsePrefix = Array("SIP/".utf8)
+
     func receive(_ bytes: [UInt8], from peer: SIPPeer, framing: SIPParser.Framing) {
+        if let rateGuard, !bytes.starts(with: Self.responsePrefix), !rateGuard.admit(from: peer.address) { return }
         switch SIPParser.parse(bytes, framing: framing) {
         case .invalid(let error, let partial):
             logger.debug("unreadable message from \(peer): \(error.reason)")

@@ -11,15 +11,29 @@ public struct SIPStackConfiguration: Sendable {
     public var advertisedHost: String?
     /// A TCP connection with no traffic for this long is closed.
     public var tcpIdleTimeout: TimeAmount
+    /// Requests per source address beyond this are dropped before parsing; nil turns it off.
+    public var rateLimit: SourceRateLimiter.Settings?
+    /// Sources never limited (the operator's own PBXs).
+    public var rateLimitExempt: @Sendable (SocketAddress) -> Bool
+    /// The profile name the stack's metrics carry.
+    public var profile: String
 
     public init(host: String = "127.0.0.1", port: Int = 5060, transports: Set<SIPPeer.Transport> = [.udp, .tcp],
                 timers: TransactionTimers = TransactionTimers(), advertisedHost: String? = nil,
-                tcpIdleTimeout: TimeAmount = .seconds(300)) {
+                tcpIdleTimeout: TimeAmount = .seconds(300),
+                rateLimit: SourceRateLimiter.Settings? = SIPStackConfiguration.defaultRateLimit,
+                rateLimitExempt: @escaping @Sendable (SocketAddress) -> Bool = { _ in false }, profile: String = "default") {
         self.host = host
         self.port = port
         self.transports = transports
         self.timers = timers
         self.advertisedHost = advertisedHost
         self.tcpIdleTimeout = tcpIdleTimeout
+        self.rateLimit = rateLimit
+        self.rateLimitExempt = rateLimitExempt
+        self.profile = profile
     }
+
+    /// Room for one upstream PBX at about 300 calls per second; a scanner gets a trickle.
+    public static let defaultRateLimit = SourceRateLimiter.Settings(requestsPerSecond: 1000, burst: 2000)
 }

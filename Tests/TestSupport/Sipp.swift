@@ -83,7 +83,7 @@ public struct Sipp {
     /// Runs sipp against 127.0.0.1:`port`; `arguments` are added as they are. The process is
     /// killed after `limit` seconds whatever it is doing.
     public static func run(scenario: String, port: Int, calls: Int, arguments: [String] = [], limit: Double = 60,
-                           receiveTimeout: Int = 10) throws -> Result {
+                           receiveTimeout: Int = 10, localIP: String = "127.0.0.1") throws -> Result {
         let directory = NSTemporaryDirectory() + "sipp-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -95,7 +95,7 @@ public struct Sipp {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.arguments = [
             "127.0.0.1:\(port)", "-sf", Self.scenario(scenario), "-m", String(calls),
-            "-i", "127.0.0.1", "-p", String(localPort), "-mp", String(mediaPort), "-ci", "127.0.0.1",
+            "-i", localIP, "-p", String(localPort), "-mp", String(mediaPort), "-ci", localIP,
             "-nostdin", "-timeout", "\(Int(limit))s", "-recv_timeout", "\(receiveTimeout)s",
             "-trace_stat", "-stf", statistics, "-fd", "3600",
         ] + arguments
