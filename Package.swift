@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "Gateways", dependencies: [
             "Configuration", "XMLConfig", "IPAddressing", "SIPMessage", "SIPAuthentication", "SIPTransport", "APICommands",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // FreeSWITCH's call causes and their SIP status tables.
@@ -73,6 +74,7 @@ let package = Package(
             "SIPMessage", "SIPTransaction", "SIPTransport", "SIPAuthentication", "Dialplan", "Gateways", "Causes",
             "Configuration", "IPAddressing", "APICommands", "Events", "TextTrimming",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Events (gateway state, channels, background jobs) and who listens to them.
@@ -88,13 +90,24 @@ let package = Package(
         .target(name: "Control", dependencies: [
             "Configuration", "Distributor", "APICommands", "Dialplan",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // The Prometheus endpoint and the status page, over HTTP.
+        .target(name: "Observability", dependencies: [
+            "Gateways",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
         .executableTarget(
             name: "DistributorCLI",
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
                 "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge", "Events", "EventSocket", "TextTrimming",
-                "IPAddressing",
+                "IPAddressing", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -128,6 +141,7 @@ let package = Package(
         ]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Causes"]),
         .testTarget(name: "EventSocketTests", dependencies: ["EventSocket", "Events"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "Gateways"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]
 )

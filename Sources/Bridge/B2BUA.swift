@@ -5,6 +5,7 @@ import Foundation
 import Gateways
 import IPAddressing
 import Logging
+import Metrics
 import NIOCore
 import SIPMessage
 import SIPTransport
@@ -130,6 +131,8 @@ public final class CallTable: Sendable {
     private let byCallID = Mutex<[String: Call]>([:])
     private let byUUID = Mutex<[String: Call]>([:])
     private let counters = Mutex(Statistics())
+    /// Recorded under the table's lock, so it never goes back to an older count.
+    private let active = Gauge(label: "distributor_active_calls")
     /// Set while the service shuts down gracefully: new INVITEs get 503.
     public let draining = Atomic<Bool>(false)
 
@@ -154,6 +157,7 @@ public final class CallTable: Sendable {
     func add(_ call: Call) {
         let current = byUUID.withLock { table in
             table[call.uuid] = call
+            active.record(table.count)
             return table.count
         }
         let second = Int(Date().timeIntervalSince1970)
@@ -176,7 +180,10 @@ public final class CallTable: Sendable {
     }
 
     func remove(_ call: Call, callIDs: [String]) {
-        byUUID.withLock { $0[call.uuid] = nil }
+        byUUID.withLock { table in
+            table[call.uuid] = nil
+            active.record(table.count)
+        }
         byCallID.withLock { table in
             for callID in callIDs + [call.callID] where table[callID] === call { table[callID] = nil }
         }

@@ -181,6 +181,7 @@ public final class Call: @unchecked Sendable {
                     session.setVariable("distributor_tried", tried + name)
                     logger.notice("Gateway '\(name)' is down!")
                     b2bua.gateways.count(name) { $0.failedCallsOut += 1 }
+                    CallMetrics.gatewayLeg(name, answered: false, cause: .gatewayDown)
                     return feed(id, .failed(cause: .gatewayDown, sipStatus: nil))
                 }
                 request = try OutboundInvite.toGateway(settings, destination: destination, caller: caller, stack: stack, transport: proxy.transport)
@@ -250,16 +251,26 @@ public final class Call: @unchecked Sendable {
         case .response(let response):
             leg.ended = true
             legs[id] = leg
-            if let gateway = leg.gateway { b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 } }
+            if let gateway = leg.gateway {
+                b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 }
+                CallMetrics.gatewayLeg(gateway, answered: false, cause: Self.cause(of: response))
+            }
             feed(id, .failed(cause: Self.cause(of: response), sipStatus: response.status))
         case .timedOut:
             leg.ended = true
             legs[id] = leg
-            if let gateway = leg.gateway { b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 } }
+            if let gateway = leg.gateway {
+                b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 }
+                CallMetrics.gatewayLeg(gateway, answered: false, cause: .recoveryOnTimerExpire)
+            }
             feed(id, .failed(cause: .recoveryOnTimerExpire, sipStatus: 408))
         case .transportFailed:
             leg.ended = true
             legs[id] = leg
+            if let gateway = leg.gateway {
+                b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 }
+                CallMetrics.gatewayLeg(gateway, answered: false, cause: .normalTemporaryFailure)
+            }
             feed(id, .failed(cause: .normalTemporaryFailure, sipStatus: 503))
         }
     }
@@ -373,6 +384,7 @@ public final class Call: @unchecked Sendable {
         phase = .answered
         inviteTransaction.respond(response)
         publish("CHANNEL_ANSWER")
+        if let gateway = leg.gateway { CallMetrics.gatewayLeg(gateway, answered: true) }
         logger.info("\(uuid): answered by \(leg.gateway ?? leg.peer.description)")
     }
 
@@ -434,6 +446,7 @@ public final class Call: @unchecked Sendable {
         timers = [:]
         b2bua.calls.remove(self, callIDs: legs.values.map(\.callID))
         publish("CHANNEL_HANGUP_COMPLETE", extra: [("Hangup-Cause", hangupCause.name)])
+        CallMetrics.ended(answered: callerDialog != nil, cause: hangupCause)
         logger.info("\(uuid): ended; \(b2bua.calls.count) call(s) in progress")
     }
 

@@ -6,6 +6,7 @@ public struct Configuration: Sendable {
     /// nil when no `distributor.conf` was found.
     public var distributor: DistributorConfiguration?
     public var eventSocket: EventSocketConfiguration
+    public var metrics = MetricsConfiguration()
     public var accessControlLists: [AccessControlList]
     public var profiles: [SIPProfile]
     public var dialplan: [DialplanContext]

@@ -49,6 +49,8 @@ public struct ConfigurationLoader: Sendable {
                     configuration.distributor = DistributorConfiguration.read(element, into: &diagnostics)
                 case "event_socket.conf":
                     configuration.eventSocket = EventSocketConfiguration.read(element, into: &diagnostics)
+                case "metrics.conf":
+                    configuration.metrics = MetricsConfiguration.read(element, into: &diagnostics)
                 case "acl.conf":
                     configuration.accessControlLists += AccessControlList.readAll(element, into: &diagnostics)
                 default:

@@ -8,6 +8,12 @@ public struct EventSocketConfiguration: Hashable, Sendable {
     public var password: String
     /// The ACL that clients must pass; FreeSWITCH uses `loopback.auto` when none is set.
     public var applyInboundACL: String
+    /// Beyond FreeSWITCH: clients at once in all, and from one address.
+    public var maxConnections = 64
+    public var maxConnectionsPerSource = 8
+    /// Failed `auth` attempts from one address before it waits `authFailureBlockSeconds`.
+    public var maxAuthFailures = 5
+    public var authFailureBlockSeconds = 60
 
     public init(listenIP: String = "127.0.0.1", listenPort: Int = 8021, password: String = "ClueCon", applyInboundACL: String = "loopback.auto") {
         self.listenIP = listenIP
@@ -24,12 +30,17 @@ public struct EventSocketConfiguration: Hashable, Sendable {
             case "listen-ip":
                 result.listenIP = parameter.value
             case "listen-port":
-                guard let port = Int(parameter.value), (1...65535).contains(port) else {
-                    diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"listen-port\">",
-                                                  "\"\(parameter.value)\" is not a port number (1-65535)"))
-                    continue
-                }
-                result.listenPort = port
+                result.listenPort = parameter.integer(in: 1...65535, meaning: "a port number", into: &diagnostics) ?? result.listenPort
+            case "max-connections":
+                result.maxConnections = parameter.integer(in: 1...100_000, meaning: "a count", into: &diagnostics) ?? result.maxConnections
+            case "max-connections-per-source":
+                result.maxConnectionsPerSource = parameter.integer(in: 1...100_000, meaning: "a count", into: &diagnostics)
+                    ?? result.maxConnectionsPerSource
+            case "max-auth-failures":
+                result.maxAuthFailures = parameter.integer(in: 1...100_000, meaning: "a count", into: &diagnostics) ?? result.maxAuthFailures
+            case "auth-failure-block-seconds":
+                result.authFailureBlockSeconds = parameter.integer(in: 0...86_400, meaning: "a number of seconds", into: &diagnostics)
+                    ?? result.authFailureBlockSeconds
             case "password":
                 result.password = parameter.value
             case "apply-inbound-acl":

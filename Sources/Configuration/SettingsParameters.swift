@@ -39,4 +39,18 @@ public struct SettingsParameters: Hashable, Sendable {
         }
         return SettingsParameters(parameters: parameters)
     }
+
+}
+
+extension SettingsParameters.Parameter {
+    /// The value as a whole number in `range`, or nil with an error naming the file, line and
+    /// parameter.
+    func integer(in range: ClosedRange<Int>, meaning: String, into diagnostics: inout [Diagnostic]) -> Int? {
+        guard let number = Int(value), range.contains(number) else {
+            diagnostics.append(Diagnostic(.error, at: location, element: "<param name=\"\(name)\">",
+                                          "\"\(value)\" is not \(meaning) (\(range.lowerBound)-\(range.upperBound))"))
+            return nil
+        }
+        return number
+    }
 }

@@ -1,6 +1,7 @@
 import APICommands
 import Configuration
 import Distributor
+import Metrics
 
 /// `distributor` and `distributor_ctl`, with mod_distributor's replies byte for byte.
 public enum DistributorCommands {
@@ -29,7 +30,9 @@ public enum DistributorCommands {
         let (name, rest) = splitAtFirstSpace(arguments)
         guard !name.isEmpty else { return "-err" }
         let exclusions = rest.map { ArgumentSplitter.split($0) } ?? []
-        return lists.pick(list: name, excluding: exclusions, down: down, tried: tried) ?? "-err"
+        guard let node = lists.pick(list: name, excluding: exclusions, down: down, tried: tried) else { return "-err" }
+        Counter(label: "distributor_picks_total", dimensions: [("list", name), ("node", node)]).increment()
+        return node
     }
 
     static func control(_ arguments: String, lists: DistributorRegistry, store: ConfigurationStore) -> String {

@@ -26,6 +26,8 @@ public struct WeightedList: Sendable {
     /// The first node with credit after the last pick, or -1 when the walk must wrap.
     private var cursor = -1
     private var indicesByName: [String: [Int]] = [:]
+    /// How often each node was picked since the list was loaded: its actual share.
+    public private(set) var picks: [Int]
 
     /// FreeSWITCH's loop bound, kept for the case where every node is excluded.
     static let iterationLimit = 1000
@@ -35,6 +37,7 @@ public struct WeightedList: Sendable {
         self.nodes = nodes
         self.skipDown = skipDown
         self.skipTried = skipTried
+        picks = Array(repeating: 0, count: nodes.count)
         indexNames()
         reset()
     }
@@ -105,6 +108,7 @@ public struct WeightedList: Sendable {
 
     private mutating func take(_ index: Int) -> WeightedNode {
         spend(index)
+        picks[index] += 1
         return nodes[index]
     }
 

@@ -10,6 +10,7 @@ import IPAddressing
 import Logging
 import NIOCore
 import NIOPosix
+import Observability
 import SIPEndpoint
 import SIPTransaction
 import SIPTransport
@@ -30,6 +31,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging(level: logLevel)
+        let metrics = MetricsRegistry.bootstrap()
+        let started = ContinuousClock.now
         let logger = Logger(label: "distributor")
         let loader = ConfigurationLoader(configurationDirectory: tree.configurationDirectory, dialplanDirectory: tree.dialplanDirectory)
         let configuration = try loadOrExplain(loader)
@@ -105,6 +108,24 @@ struct Serve: AsyncParsableCommand {
         } catch {
             logger.error("event socket not started on \(configuration.eventSocket.listenIP):\(configuration.eventSocket.listenPort): \(error)")
         }
+        let statusServer = StatusHTTPServer(metrics: metrics, logger: Logger(label: "metrics")) {
+            StatusSnapshot(
+                version: ServiceCommands.version, uptimeSeconds: Int((ContinuousClock.now - started).components.seconds),
+                activeCalls: calls.count, totalCalls: calls.statistics.total, gateways: gateways.summaries(),
+                lists: runtime.lists.lists.map { list in
+                    StatusSnapshot.List(name: list.name, nodes: zip(list.nodes, list.picks).map {
+                        StatusSnapshot.ListNode(name: $0.name, weight: $0.weight, picks: $1)
+                    })
+                }
+            )
+        }
+        if configuration.metrics.enabled {
+            do {
+                try await statusServer.start(host: configuration.metrics.listenIP, port: configuration.metrics.listenPort, group: group)
+            } catch {
+                logger.error("metrics and status page not started on \(configuration.metrics.listenIP):\(configuration.metrics.listenPort): \(error)")
+            }
+        }
         SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
         CallCommands.register(in: runtime.commands, calls: calls)
         let lifecycle = ServiceLifecycle()
@@ -137,6 +158,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("stopping")
         gateways.stop()
         await eventSocket.stop()
+        await statusServer.stop()
         for stack in stacks { await stack.shutdown() }
         try await group.shutdownGracefully()
     }

@@ -47,7 +47,7 @@ public final class GatewayManager: Sendable {
 
     private let profiles: [String: Profile]
     private let logger: Logger
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let listeners = Mutex<[@Sendable (GatewayEvent) -> Void]>([])
     private let started = ContinuousClock.now
     private let ticker = Mutex<RepeatedTask?>(nil)
@@ -218,6 +218,7 @@ public final class GatewayManager: Sendable {
             ? GatewayPinger(name: settings.name, interval: .seconds(settings.ping), minimum: settings.pingMin,
                             maximum: settings.pingMax, status: status, now: now)
             : nil
+        GatewayMetrics.state(settings.name, profile: settings.profile, status)
         return Record(settings: settings, signalling: signalling, proxy: proxy, pinger: pinger, registration: registration,
                       status: status, statusSince: now, generation: 0)
     }
@@ -283,10 +284,10 @@ public final class GatewayManager: Sendable {
 
     private func pingAnswered(_ name: String, generation: Int, code: Int, phrase: String) {
         let now = self.now
-        let actions: [GatewayPinger.Action] = state.withLock { state in
-            guard var record = state.records[name], record.generation == generation, var pinger = record.pinger else { return [] }
+        let failed = !((200...599).contains(code) && code != 408 && code != 503)
+        let (actions, roundTrip): ([GatewayPinger.Action], Duration?) = state.withLock { state in
+            guard var record = state.records[name], record.generation == generation, var pinger = record.pinger else { return ([], nil) }
             let actions = pinger.answered(code: code, phrase: phrase, now: now)
-            let failed = !((200...599).contains(code) && code != 408 && code != 503)
             if failed { record.registration?.pingFailed(now: now) }
             if pinger.status != record.status {
                 record.status = pinger.status
@@ -294,8 +295,9 @@ public final class GatewayManager: Sendable {
             }
             record.pinger = pinger
             state.records[name] = record
-            return actions
+            return (actions, pinger.lastRoundTrip)
         }
+        GatewayMetrics.pingAnswered(name, roundTrip: roundTrip, failed: failed)
         perform(actions.map(Self.common), gateway: name)
     }
 
@@ -365,6 +367,7 @@ public final class GatewayManager: Sendable {
                 if warning { logger.warning("\(line)") } else { logger.info("\(line)") }
             case .statusChanged(let status, let code, let phrase):
                 guard let record = snapshot(name) else { continue }
+                GatewayMetrics.state(name, profile: record.settings.profile, status)
                 let event = GatewayEvent(gateway: name, profile: record.settings.profile, state: record.state,
                                          pingStatus: status, status: code, phrase: phrase)
                 for listener in listeners.withLock({ $0 }) { listener(event) }

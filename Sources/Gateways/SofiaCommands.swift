@@ -75,7 +75,7 @@ public enum SofiaCommands {
         let now = gateways.uptime
         let epoch = Int(time(nil))
         let nextPing = record.pinger.map { epoch + Int(($0.nextPing - now).components.seconds) } ?? 0
-        let pingTime = record.pinger?.lastRoundTrip.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 } ?? 0
+        let pingTime = record.pinger?.lastRoundTrip?.inMilliseconds ?? 0
         var contact = "sip:gw+\(settings.name)@\(settings.proxy);transport=\(settings.registerTransport);gw=\(settings.name)"
         if let parameters = settings.contactParams { contact = "sip:gw+\(settings.name)@\(settings.proxy);\(parameters);transport=\(settings.registerTransport);gw=\(settings.name)" }
         let pinging = record.pinger?.outstanding == true ? " (ping)" : ""

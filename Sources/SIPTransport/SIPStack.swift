@@ -22,12 +22,14 @@ public final class SIPStack: Sendable {
     let connections: TCPConnectionPool
     private let boundPort = Atomic<Int>(0)
     private let rateGuard: RequestRateGuard?
+    private let traffic: SIPTrafficMetrics
 
     public init(configuration: SIPStackConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
         connections = TCPConnectionPool(group: group, idleTimeout: configuration.tcpIdleTimeout, logger: logger)
+        traffic = SIPTrafficMetrics(profile: configuration.profile)
         rateGuard = configuration.rateLimit.map {
             RequestRateGuard(settings: $0, exempt: configuration.rateLimitExempt, profile: configuration.profile, logger: logger)
         }
@@ -125,6 +127,7 @@ public final class SIPStack: Sendable {
 
     /// Sends outside any transaction: the ACK of a 2xx, or a response with no transaction.
     public func sendStateless(_ message: SIPMessage, to peer: SIPPeer) {
+        traffic.count(message, .sent)
         transmit(message.serialized(), to: peer, onFailure: nil)
     }
 
@@ -167,21 +170,25 @@ public final class SIPStack: Sendable {
 
     // MARK: - Driving machines
 
-    private func run(_ key: TransactionKey, _ body: (inout TransactionTable.Machine) -> [TransactionAction]) {
+    private func run(_ key: TransactionKey, retransmitting: Bool = false, _ body: (inout TransactionTable.Machine) -> [TransactionAction]) {
         guard let effects = table.update(key, body) else { return }
-        perform(effects, key: key)
+        perform(effects, key: key, retransmitting: retransmitting)
     }
 
     private func fire(_ timer: TimerWheel.Timer) {
         guard let effects = table.update(timer.key, firing: timer, { $0.fire(timer.timer) }) else { return }
-        perform(effects, key: timer.key)
+        perform(effects, key: timer.key, retransmitting: timer.timer != .trying)
     }
 
-    private func perform(_ effects: TransactionTable.Effects, key: TransactionKey) {
+    /// `retransmitting`: what the actions send was sent before (a timer fired, or the peer
+    /// retransmitted its request).
+    private func perform(_ effects: TransactionTable.Effects, key: TransactionKey, retransmitting: Bool = false) {
         guard let peer = effects.peer else { return }
         for action in effects.actions {
             switch action {
             case .send(let message):
+                traffic.count(message, .sent)
+                if retransmitting { traffic.countRetransmission(.sent) }
                 transmit(message.serialized(), to: peer) { [weak self] in self?.run(key) { $0.transportFailed() } }
             case .deliver(.response(let response)):
                 effects.onEvent?(.response(response))
@@ -218,10 +225,13 @@ public final class SIPStack: Sendable {
             guard let partial, partial.method != "ACK" else { return }
             var response = partial.response(status: error.status, reason: error.reason)
             response.headers.add("Warning", "399 \(advertisedHost) \"\(error.reason.replacingQuotes())\"")
+            traffic.count(.response(response), .sent)
             transmit(response.serialized(), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
         case .message(.request(let request)):
+            traffic.count(.request(request), .received)
             receive(ResponseRouting.stampingReceived(request, from: peer), from: peer)
         case .message(.response(let response)):
+            traffic.count(.response(response), .received)
             guard let key = TransactionKey.client(for: response), table.contains(key) else {
                 user.withLock { $0 }?.receive(strayResponse: response, from: peer)
                 return
@@ -253,7 +263,8 @@ public final class SIPStack: Sendable {
             return
         }
         if table.contains(key) {
-            run(key) { machine in
+            traffic.countRetransmission(.received)
+            run(key, retransmitting: true) { machine in
                 switch machine {
                 case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.receive(request)
                 case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.receive(request)

@@ -7,6 +7,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public let tree: TemporaryTree
     public let sipPort: Int
     public let eslPort: Int
+    public let metricsPort: Int
     private let output = Pipe()
     private let collected = NSMutableData()
     private let lock = NSLock()
@@ -28,12 +29,18 @@ public final class ServiceProcess: @unchecked Sendable {
     public init(files: [String: String] = [:], profileSettings: String = "", eventSocketSettings: String = "", arguments: [String] = []) throws {
         sipPort = try FreePort.udpAndTCP()
         eslPort = try FreePort.udpAndTCP()
+        metricsPort = try FreePort.udpAndTCP()
         var all: [String: String] = [
             "conf/autoload_configs/event_socket.conf.xml": """
                 <configuration name="event_socket.conf"><settings>
                   <param name="listen-ip" value="127.0.0.1"/><param name="listen-port" value="\(eslPort)"/>
                   <param name="password" value="ClueCon"/>
                   \(eventSocketSettings)
+                </settings></configuration>
+                """,
+            "conf/autoload_configs/metrics.conf.xml": """
+                <configuration name="metrics.conf"><settings>
+                  <param name="listen-ip" value="127.0.0.1"/><param name="listen-port" value="\(metricsPort)"/>
                 </settings></configuration>
                 """,
             "conf/autoload_configs/distributor.conf.xml": """
