@@ -3,7 +3,12 @@ import Events
 /// The event socket's wire forms (behaviour spec §5).
 public enum ESLFraming {
     public static let greeting = "Content-Type: auth/request\n\n"
-    public static let rudeRejection = "Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n"
+    public static let rudeRejection = rejection("Access Denied, go away.\n")
+
+    /// FreeSWITCH's rejection frame with a reason of our own (connection limits, blocks).
+    public static func rejection(_ body: String) -> String {
+        "Content-Type: text/rude-rejection\nContent-Length: \(body.utf8.count)\n\n\(body)"
+    }
     static let disconnectBody = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 
     public static func commandReply(_ text: String, extra: [(String, String)] = []) -> String {

@@ -21,6 +21,8 @@ public struct ESLSession: Sendable {
     public enum Output: Sendable, Hashable {
         case write(String)
         case runAPI(String)
+        /// A wrong password: the server counts it against the client's address.
+        case authFailed
         case runBackground(jobUUID: String, line: String)
         case subscribe(Format, EventFilter)
         case unsubscribe
@@ -43,7 +45,7 @@ public struct ESLSession: Sendable {
             switch verb.lowercased() {
             case "auth":
                 guard rest == password else {
-                    return [.write(ESLFraming.commandReply("-ERR invalid")), .close]
+                    return [.authFailed, .write(ESLFraming.commandReply("-ERR invalid")), .close]
                 }
                 authenticated = true
                 return [.write(ESLFraming.commandReply("+OK accepted"))]

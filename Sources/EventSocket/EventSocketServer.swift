@@ -20,6 +20,10 @@ public final class EventSocketServer: Sendable {
     let bus: EventBus
     let logger: Logger
     private let channel = Mutex<(any Channel)?>(nil)
+    let admission: Mutex<ESLAdmission>
+    /// A blocked client waits this long for its rejection, so guessing passwords stays slow.
+    static let blockedDelay = TimeAmount.seconds(2)
+    private let lastRefusalLog = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(configuration: EventSocketConfiguration, acl: AccessControlList?, commands: CommandRegistry, bus: EventBus, logger: Logger) {
         self.configuration = configuration
@@ -27,6 +31,21 @@ public final class EventSocketServer: Sendable {
         self.commands = commands
         self.bus = bus
         self.logger = logger
+        admission = Mutex(ESLAdmission(limits: .init(
+            maxConnections: configuration.maxConnections, maxConnectionsPerSource: configuration.maxConnectionsPerSource,
+            maxAuthFailures: configuration.maxAuthFailures, blockSeconds: configuration.authFailureBlockSeconds
+        )))
+    }
+
+    /// Logs a refused connection, at most once a second, so a connection flood cannot flood the log.
+    func logRefusal(_ line: @autoclosure () -> String) {
+        let now = ContinuousClock.now
+        let due = lastRefusalLog.withLock { last in
+            guard last.map({ now - $0 >= .seconds(1) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { logger.warning("\(line())") }
     }
 
     public func start(group: any EventLoopGroup) async throws {
@@ -65,6 +84,7 @@ final class EventSocketConnection: ChannelInboundHandler, @unchecked Sendable {
     private var session: ESLSession
     private var subscription: UUID?
     private let queued = QueuedCount()
+    private var admittedSource: String?
 
     init(server: EventSocketServer) {
         self.server = server
@@ -78,10 +98,33 @@ final class EventSocketConnection: ChannelInboundHandler, @unchecked Sendable {
             context.close(promise: nil)
             return
         }
-        write(ESLFraming.greeting, context: context)
+        let source = context.channel.remoteAddress?.ipAddress ?? "?"
+        let decision = server.admission.withLock { $0.open(source, at: .now) }
+        switch decision {
+        case .admit:
+            admittedSource = source
+            write(ESLFraming.greeting, context: context)
+        case .tooManyConnections:
+            server.logRefusal("event socket: \(source) refused: \(server.configuration.maxConnections) clients connected (max-connections)")
+            write(ESLFraming.rejection("Too many connections, try later.\n"), context: context)
+            context.close(promise: nil)
+        case .tooManyFromSource:
+            server.logRefusal("event socket: \(source) refused: \(server.configuration.maxConnectionsPerSource) clients from this address (max-connections-per-source)")
+            write(ESLFraming.rejection("Too many connections from your address, try later.\n"), context: context)
+            context.close(promise: nil)
+        case .blocked(let remaining):
+            server.logRefusal("event socket: \(source) refused: blocked for \(remaining.components.seconds) s more after failed auth attempts")
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: EventSocketServer.blockedDelay) {
+                self.write(ESLFraming.rejection("Too many failed auth attempts, try later.\n"), context: loopBound.value)
+                loopBound.value.close(promise: nil)
+            }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let source = admittedSource { server.admission.withLock { $0.closed(source) } }
+        admittedSource = nil
         if let subscription { server.bus.unsubscribe(subscription) }
         subscription = nil
     }
@@ -105,6 +148,14 @@ final class EventSocketConnection: ChannelInboundHandler, @unchecked Sendable {
         switch output {
         case .write(let text):
             write(text, context: context)
+        case .authFailed:
+            let source = context.channel.remoteAddress?.ipAddress ?? "?"
+            let limits = server.admission.withLock { $0.limits }
+            if server.admission.withLock({ $0.authFailed(source, at: .now) }) {
+                server.logger.warning("event socket: \(source) blocked for \(limits.blockSeconds) s after \(limits.maxAuthFailures) failed auth attempts")
+            } else {
+                server.logger.notice("event socket: failed auth from \(source)")
+            }
         case .runAPI(let line):
             var body = server.commands.execute(line: line)
             if body.isEmpty { body = "-ERR no reply\n" }

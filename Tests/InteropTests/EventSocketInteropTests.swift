@@ -126,3 +126,50 @@ struct EventSocketInteropTests {
         #expect(client.read(rejection.utf8.count + 10) == rejection)
     }
 }
+
+/// The event socket's own abuse limits: clients per address, and a block after failed auth.
+@Suite(.serialized) struct EventSocketLimitTests {
+    @Test func connectionsPerAddressAreCapped() throws {
+        let service = try ServiceProcess(eventSocketSettings: "<param name=\"max-connections-per-source\" value=\"3\"/>")
+        defer { service.stop() }
+        var clients = try (0..<3).map { _ in try ESLTestClient(port: service.eslPort) }
+        for client in clients { #expect(client.message().headers == "Content-Type: auth/request\n\n") }
+        let extra = try ESLTestClient(port: service.eslPort)
+        let refused = extra.message()
+        #expect(refused.headers.hasPrefix("Content-Type: text/rude-rejection\n"))
+        #expect(refused.body == "Too many connections from your address, try later.\n")
+        try service.waitFor("refused: 3 clients from this address (max-connections-per-source)", seconds: 5)
+        clients.removeFirst()
+        // The server notices the close on its own loop; give it a bounded while.
+        let deadline = Date().addingTimeInterval(5)
+        var greeted = false
+        while !greeted && Date() < deadline {
+            greeted = try ESLTestClient(port: service.eslPort).message().headers == "Content-Type: auth/request\n\n"
+            if !greeted { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(greeted)
+    }
+
+    @Test func repeatedFailedAuthBlocksTheAddressThenLetsItBackIn() throws {
+        let service = try ServiceProcess(eventSocketSettings: """
+            <param name="max-auth-failures" value="3"/><param name="auth-failure-block-seconds" value="4"/>
+            """)
+        defer { service.stop() }
+        for _ in 0..<3 {
+            let client = try ESLTestClient(port: service.eslPort)
+            _ = client.message()
+            client.send("auth guess\n\n")
+            #expect(client.message().headers == "Content-Type: command/reply\nReply-Text: -ERR invalid\n\n")
+        }
+        try service.waitFor("event socket: 127.0.0.1 blocked for 4 s after 3 failed auth attempts", seconds: 5)
+        let started = Date()
+        let blocked = try ESLTestClient(port: service.eslPort).message()
+        #expect(Date().timeIntervalSince(started) >= 1.5, "a blocked client waits before its rejection")
+        #expect(blocked.body == "Too many failed auth attempts, try later.\n")
+        try service.waitFor("refused: blocked for", seconds: 5)
+        // Once the block is over, the right password works again.
+        Thread.sleep(forTimeInterval: max(0, 4.2 - Date().timeIntervalSince(started)))
+        let client = try ESLTestClient.authenticated(port: service.eslPort)
+        #expect(client.api("version").hasPrefix("distributor version"))
+    }
+}
