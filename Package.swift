@@ -92,6 +92,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // Log output formats beyond swift-log's own: JSON lines.
+        .target(name: "LogFormatting", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The Prometheus endpoint and the status page, over HTTP.
         .target(name: "Observability", dependencies: [
             "Gateways",
@@ -107,7 +109,7 @@ let package = Package(
             dependencies: [
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
                 "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge", "Events", "EventSocket", "TextTrimming",
-                "IPAddressing", "Observability",
+                "IPAddressing", "Observability", "LogFormatting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -141,6 +143,7 @@ let package = Package(
         ]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Causes"]),
         .testTarget(name: "EventSocketTests", dependencies: ["EventSocket", "Events"]),
+        .testTarget(name: "LogFormattingTests", dependencies: ["LogFormatting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "Gateways"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Configuration", "Distributor", "APICommands", "TestSupport"]),
     ]

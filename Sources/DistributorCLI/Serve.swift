@@ -26,11 +26,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "human (one line per entry, for a terminal) or json (one object per line, for log collectors).")
+    var logFormat: LogFormat = .human
+
     @Option(help: "On SIGTERM or fsctl shutdown elegant, seconds to let calls finish before ending them.")
     var shutdownGrace: Int = 30
 
     func run() async throws {
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat)
         let metrics = MetricsRegistry.bootstrap()
         let started = ContinuousClock.now
         let logger = Logger(label: "distributor")
