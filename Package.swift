@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "distributor", targets: ["DistributorCLI"]),
         .executable(name: "distributor-bench", targets: ["DistributorBench"]),
+        .executable(name: "sip-parser-fuzzer", targets: ["SIPParserFuzzer"]),
+        .executable(name: "configuration-fuzzer", targets: ["ConfigurationFuzzer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -116,6 +118,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "DistributorBench", dependencies: ["Distributor", "SIPMessage"], path: "Sources/DistributorBench"),
+        // libFuzzer targets, built by scripts/fuzz; stubs otherwise.
+        .target(name: "FuzzerDriver"),
+        .executableTarget(name: "SIPParserFuzzer", dependencies: ["SIPMessage", "FuzzerDriver"], path: "Sources/Fuzzers/SIPParserFuzzer"),
+        .executableTarget(name: "ConfigurationFuzzer", dependencies: ["Configuration", "FuzzerDriver"], path: "Sources/Fuzzers/ConfigurationFuzzer"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"]),
         .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig", "TestSupport"]),

@@ -14,4 +14,11 @@ extension SIPRequest {
         if status == 100, let timestamp = self.headers["Timestamp"] { headers.add("Timestamp", timestamp) }
         return SIPResponse(status: status, reason: reason, headers: headers)
     }
+
+    /// Whether its sender could match a response: the top Via (where to send it, and its
+    /// branch) and the CSeq (its method) are readable. A refused request that is not answerable
+    /// is dropped, not answered.
+    public var isAnswerable: Bool {
+        topVia != nil && cseq != nil
+    }
 }

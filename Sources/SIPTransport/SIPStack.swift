@@ -222,7 +222,7 @@ public final class SIPStack: Sendable {
         switch SIPParser.parse(bytes, framing: framing) {
         case .invalid(let error, let partial):
             logger.debug("unreadable message from \(peer): \(error.reason)")
-            guard let partial, partial.method != "ACK" else { return }
+            guard let partial, partial.method != "ACK", partial.isAnswerable else { return }
             var response = partial.response(status: error.status, reason: error.reason)
             response.headers.add("Warning", "399 \(advertisedHost) \"\(error.reason.replacingQuotes())\"")
             traffic.count(.response(response), .sent)
