@@ -26,8 +26,10 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// `profileSettings` and `eventSocketSettings` are `<param>`s added to the generated profile
     /// and event socket configuration; `files` add or replace files of the tree.
-    public init(files: [String: String] = [:], profileSettings: String = "", eventSocketSettings: String = "", arguments: [String] = []) throws {
-        sipPort = try FreePort.udpAndTCP()
+    /// `sipPort`: when the test needs to know it before the service starts.
+    public init(files: [String: String] = [:], profileSettings: String = "", eventSocketSettings: String = "", arguments: [String] = [],
+                sipPort: Int? = nil) throws {
+        self.sipPort = try sipPort ?? FreePort.udpAndTCP()
         eslPort = try FreePort.udpAndTCP()
         metricsPort = try FreePort.udpAndTCP()
         var all: [String: String] = [
@@ -58,7 +60,7 @@ public final class ServiceProcess: @unchecked Sendable {
                   <gateways><X-PRE-PROCESS cmd="include" data="external/*.xml"/></gateways>
                   <settings>
                     <param name="sip-ip" value="127.0.0.1"/>
-                    <param name="sip-port" value="\(sipPort)"/>
+                    <param name="sip-port" value="\(self.sipPort)"/>
                     <param name="context" value="default"/>
                     <param name="apply-inbound-acl" value="callers"/>
                     \(profileSettings)

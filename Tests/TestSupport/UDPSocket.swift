@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A blocking loopback UDP socket for tests that play a SIP peer by hand.
-public final class UDPSocket {
+public final class UDPSocket: @unchecked Sendable {
     private let descriptor: Int32
     public let port: Int
 
