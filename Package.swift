@@ -112,6 +112,7 @@ let package = Package(
                 "Control", "Configuration", "XMLConfig", "Distributor", "APICommands", "Dialplan",
                 "SIPTransport", "SIPTransaction", "SIPEndpoint", "Gateways", "Bridge", "Events", "EventSocket", "TextTrimming",
                 "IPAddressing", "Observability", "LogFormatting",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

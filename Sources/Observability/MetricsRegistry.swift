@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The process's metrics, in Prometheus's text format. `bootstrap()` makes every swift-metrics
 /// counter, gauge and timer of every layer land here; call it once, before the layers start.
@@ -8,6 +9,7 @@ public final class MetricsRegistry: Sendable {
     public let prometheus = PrometheusCollectorRegistry()
     private let residentMemory: Prometheus.Gauge
     private let cpuSeconds: Prometheus.Gauge
+    private let collectors = Mutex<[@Sendable () -> Void]>([])
 
     public init() {
         residentMemory = prometheus.makeGauge(name: "process_resident_memory_bytes", help: "Resident set size.")
@@ -24,8 +26,14 @@ public final class MetricsRegistry: Sendable {
         return registry
     }
 
+    /// `collect` runs before each exposition, to set gauges that are read rather than counted.
+    public func addCollector(_ collect: @escaping @Sendable () -> Void) {
+        collectors.withLock { $0.append(collect) }
+    }
+
     /// The exposition, with the process figures read at this moment.
     public func exposition() -> [UInt8] {
+        for collect in collectors.withLock({ $0 }) { collect() }
         if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) {
             residentMemory.set(pages * Double(sysconf(Int32(_SC_PAGESIZE))))

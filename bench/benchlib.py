@@ -1,0 +1,91 @@
+"""Helpers shared by the benchmark scripts: a process's RSS, an event socket API call, and a
+private copy of the bundled configuration on other ports."""
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCENARIOS = os.path.join(ROOT, "Tests", "Interop", "scenarios")
+
+
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def api(port, command):
+    """One API command over the event socket; answers the body and the seconds it took."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        reader = connection.makefile("rb")
+
+        def message():
+            headers = {}
+            while True:
+                line = reader.readline().decode().rstrip("\n")
+                if not line:
+                    break
+                name, _, value = line.partition(": ")
+                headers[name] = value
+            length = int(headers.get("Content-Length", 0))
+            return reader.read(length).decode() if length else ""
+
+        message()
+        connection.sendall(b"auth ClueCon\n\n")
+        message()
+        started = time.perf_counter()
+        connection.sendall(f"api {command}\n\n".encode())
+        body = message()
+        return body, time.perf_counter() - started
+
+
+def bundled_tree(tree, sip_port, esl_port, metrics_port, gateway_ports):
+    """Copies conf/ and dialplan/ into `tree` with the service, event socket, metrics and
+    gateway ports moved, and the per-source rate limit off (one sipp caller is one source)."""
+    shutil.copytree(os.path.join(ROOT, "conf"), os.path.join(tree, "conf"))
+    shutil.copytree(os.path.join(ROOT, "dialplan"), os.path.join(tree, "dialplan"))
+    edits = [("conf/vars.xml", "external_sip_port=5080", f"external_sip_port={sip_port}"),
+             ("conf/autoload_configs/event_socket.conf.xml", 'value="8021"', f'value="{esl_port}"'),
+             ("conf/autoload_configs/metrics.conf.xml", 'value="8088"', f'value="{metrics_port}"'),
+             ("conf/sip_profiles/external/gw1.xml", "127.0.0.1:5091", f"127.0.0.1:{gateway_ports[0]}"),
+             ("conf/sip_profiles/external/gw2.xml", "127.0.0.1:5092", f"127.0.0.1:{gateway_ports[1]}"),
+             ("conf/sip_profiles/external.xml", 'name="rate-limit-requests" value="1000"', 'name="rate-limit-requests" value="0"')]
+    for path, old, new in edits:
+        full = os.path.join(tree, path)
+        text = open(full).read()
+        assert old in text, f"{path}: {old} not found"
+        open(full, "w").write(text.replace(old, new))
+
+
+@contextlib.contextmanager
+def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, seconds):
+    """Two sipp gateways (bench_gateway.xml) and `distributor serve` (release build, warning
+    logs) on a copy of the bundled tree, the gateways stopping by themselves after `seconds`; yields the work
+    directory and the service process, and stops and removes everything after."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    processes = []
+    try:
+        for port, media in zip(gateway_ports, media_ports):
+            processes.append(subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "bench_gateway.xml"), "-i", "127.0.0.1",
+                                               "-p", str(port), "-mp", str(media), "-ci", "127.0.0.1", "-nostdin",
+                                               "-timeout", f"{int(seconds)}s"],
+                                              cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        tree = os.path.join(work, "tree")
+        bundled_tree(tree, sip_port, esl_port, metrics_port, gateway_ports)
+        serve = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve",
+                                  "--conf", os.path.join(tree, "conf"), "--dialplan", os.path.join(tree, "dialplan"),
+                                  "--log-level", "warning"],
+                                 stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
+        processes.append(serve)
+        time.sleep(3)
+        yield work, serve
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        shutil.rmtree(work, ignore_errors=True)
