@@ -93,9 +93,13 @@ final class TransactionTable: Sendable {
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
         var terminated = false
         let effects: Effects? = shard(key).entries.withLock { entries in
-            guard var entry = entries[key] else { return nil }
+            // Taken out and put back, so the machine is mutated in place rather than copied.
+            guard var entry = entries.removeValue(forKey: key) else { return nil }
             if let firing {
-                guard entry.timers[firing.timer] == firing.id else { return nil }
+                guard entry.timers[firing.timer] == firing.id else {
+                    entries[key] = entry
+                    return nil
+                }
                 entry.timers[firing.timer] = nil
             }
             var effects = Effects(peer: entry.peer, request: entry.machine.request, onEvent: entry.onEvent)
@@ -112,7 +116,7 @@ final class TransactionTable: Sendable {
                 }
             }
             if terminated {
-                entries[key] = nil
+                entries.shrinkIfSparse()
             } else {
                 entries[key] = entry
             }
@@ -121,7 +125,10 @@ final class TransactionTable: Sendable {
         if terminated {
             counter.subtract(1, ordering: .relaxed)
             if let request = effects?.request, request.method == "INVITE" {
-                accepted.withLock { $0[Self.dialogKey(request)] = nil }
+                accepted.withLock { accepted in
+                    accepted[Self.dialogKey(request)] = nil
+                    accepted.shrinkIfSparse()
+                }
             }
         }
         return effects
@@ -137,5 +144,14 @@ final class TransactionTable: Sendable {
 
     static func dialogKey(_ request: SIPRequest) -> String {
         "\(request.callID ?? "")|\(request.cseq?.number ?? 0)|\(request.from?.tag ?? "")"
+    }
+}
+
+extension Dictionary {
+    /// A dictionary keeps the storage of its largest size; after a burst of calls that is
+    /// megabytes of empty slots. Once it is an eighth full, copy it into storage its size.
+    mutating func shrinkIfSparse() {
+        guard capacity > 256, count * 8 < capacity else { return }
+        self = Dictionary(uniqueKeysWithValues: Array(self))
     }
 }
