@@ -118,7 +118,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "DistributorBench", dependencies: ["Distributor", "SIPMessage"], path: "Sources/DistributorBench"),
+        .executableTarget(name: "DistributorBench", dependencies: [
+            "Distributor", "SIPMessage", "Configuration", "Control", "Dialplan", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/DistributorBench"),
         // libFuzzer targets, built by scripts/fuzz; stubs otherwise.
         .target(name: "FuzzerDriver"),
         .executableTarget(name: "SIPParserFuzzer", dependencies: ["SIPMessage", "FuzzerDriver"], path: "Sources/Fuzzers/SIPParserFuzzer"),

@@ -1,10 +1,19 @@
+import Configuration
+import Control
+import Dialplan
 import Distributor
-import SIPMessage
 import Foundation
+import Logging
+import SIPMessage
 
 // Microbenchmarks, run by hand in a release build: swift run -c release distributor-bench
-// Each figure is the mean over whole cycles, so every node's credit is spent the same number
-// of times.
+// [pick|sip|dialplan] [--iterations N] (every section by default). Each pick figure is the mean
+// over whole cycles, so every node's credit is spent the same number of times.
+
+let arguments = CommandLine.arguments.dropFirst()
+let sections = Set(arguments.filter { ["pick", "sip", "dialplan"].contains($0) })
+let iterations = arguments.firstIndex(of: "--iterations").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 200_000
+func runs(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
 
 func measurePick(nodes: Int, weight: Int, cycles: Int, exclusions: [String] = []) -> Double {
     var list = WeightedList(name: "bench", nodes: (0..<nodes).map { WeightedNode(name: "gw\($0)", weight: weight) })
@@ -28,12 +37,14 @@ func measureRegistry(nodes: Int, picks: Int) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / Double(picks)
 }
 
-print("distributor pick, mean ns per pick (release build)")
-print(String(format: "  WeightedList, 2 nodes (1,1), 1,000,000 cycles:        %8.1f", measurePick(nodes: 2, weight: 1, cycles: 1_000_000)))
-print(String(format: "  WeightedList, 10,000 nodes weight 3, 100 cycles:      %8.1f", measurePick(nodes: 10_000, weight: 3, cycles: 100)))
-print(String(format: "  WeightedList, 10,000 nodes, 2 excluded, 100 cycles:   %8.1f", measurePick(nodes: 10_000, weight: 1, cycles: 100, exclusions: ["gw1", "gw5000"])))
-print(String(format: "  DistributorRegistry (lock + lookup), 2 nodes:         %8.1f", measureRegistry(nodes: 2, picks: 2_000_000)))
-print(String(format: "  DistributorRegistry (lock + lookup), 10,000 nodes:    %8.1f", measureRegistry(nodes: 10_000, picks: 2_000_000)))
+if runs("pick") {
+    print("distributor pick, mean ns per pick (release build)")
+    print(String(format: "  WeightedList, 2 nodes (1,1), 1,000,000 cycles:        %8.1f", measurePick(nodes: 2, weight: 1, cycles: 1_000_000)))
+    print(String(format: "  WeightedList, 10,000 nodes weight 3, 100 cycles:      %8.1f", measurePick(nodes: 10_000, weight: 3, cycles: 100)))
+    print(String(format: "  WeightedList, 10,000 nodes, 2 excluded, 100 cycles:   %8.1f", measurePick(nodes: 10_000, weight: 1, cycles: 100, exclusions: ["gw1", "gw5000"])))
+    print(String(format: "  DistributorRegistry (lock + lookup), 2 nodes:         %8.1f", measureRegistry(nodes: 2, picks: 2_000_000)))
+    print(String(format: "  DistributorRegistry (lock + lookup), 10,000 nodes:    %8.1f", measureRegistry(nodes: 10_000, picks: 2_000_000)))
+}
 
 // SIP message parse and serialize.
 func measure(_ label: String, iterations: Int, _ body: () -> Int) {
@@ -53,12 +64,32 @@ let okBytes = Array(okText.utf8)
 guard case .message(let parsedInvite) = SIPParser.parse(inviteBytes), case .message(let parsedOK) = SIPParser.parse(okBytes) else {
     fatalError("benchmark messages do not parse")
 }
-print("SIP messages, mean per message (release build)")
-measure("parse INVITE with SDP (\(inviteBytes.count) bytes)", iterations: 200_000) {
-    if case .message = SIPParser.parse(inviteBytes) { return 1 } else { return 0 }
+if runs("sip") {
+    print("SIP messages, mean per message (release build)")
+    measure("parse INVITE with SDP (\(inviteBytes.count) bytes)", iterations: iterations) {
+        if case .message = SIPParser.parse(inviteBytes) { return 1 } else { return 0 }
+    }
+    measure("parse 200 OK with SDP (\(okBytes.count) bytes)", iterations: iterations) {
+        if case .message = SIPParser.parse(okBytes) { return 1 } else { return 0 }
+    }
+    measure("serialize INVITE with SDP", iterations: iterations) { parsedInvite.serialized().count }
+    measure("serialize 200 OK with SDP", iterations: iterations) { parsedOK.serialized().count }
 }
-measure("parse 200 OK with SDP (\(okBytes.count) bytes)", iterations: 200_000) {
-    if case .message = SIPParser.parse(okBytes) { return 1 } else { return 0 }
+
+// A dialplan hunt with expansion: the bundled 9980 extension (regex condition, two set actions,
+// a bridge whose data expands ${distributor(2gw)} through the API command registry), from a
+// new session to its first external step, as a call runs it.
+if runs("dialplan") {
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .critical
+    let loader = ConfigurationLoader(configurationDirectory: "conf", dialplanDirectory: "dialplan")
+    let runtime = ServiceRuntime(loader: loader, configuration: loader.load(), logger: quiet)
+    let environment = runtime.dialplanEnvironment(externalApplications: ["bridge"])
+    print("dialplan, mean per call (release build, bundled dialplan; run from the repository root)")
+    measure("hunt 9980, expand bridge ${distributor(2gw)}", iterations: iterations) {
+        var session = DialplanSession(caller: CallerProfile(destinationNumber: "9980", callerIDNumber: "1003", context: "default"),
+                                      environment: environment)
+        guard case .execute("bridge", let data, _) = session.start() else { return 0 }
+        return data.utf8.count
+    }
 }
-measure("serialize INVITE with SDP", iterations: 200_000) { parsedInvite.serialized().count }
-measure("serialize 200 OK with SDP", iterations: 200_000) { parsedOK.serialized().count }

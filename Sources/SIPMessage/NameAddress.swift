@@ -15,30 +15,34 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     public var tag: String? { parameters.value("tag") }
 
     public init(_ text: String) throws(SIPParseError) {
-        let value = Substring(text.trimmed())
-        if value == "*" { throw SIPParseError("\"*\" is not an address") }
-        if let open = Self.angleOpen(in: value) {
-            guard let close = value[open...].utf8.firstIndex(of: UInt8(ascii: ">")) else {
+        let bytes = ByteText(text)
+        let value = bytes.trimmed(bytes.all)
+        if value.count == 1, bytes[value.lowerBound] == UInt8(ascii: "*") { throw SIPParseError("\"*\" is not an address") }
+        if let open = Self.angleOpen(in: bytes, value) {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) else {
                 throw SIPParseError("unclosed '<' in \"\(text)\"")
             }
-            let name = value[..<open].trimmed()
-            if name.hasPrefix("\"") {
-                guard name.count >= 2, name.hasSuffix("\""), !name.hasSuffix("\\\"") || name.hasSuffix("\\\\\"") else {
+            let name = bytes.trimmed(value.lowerBound..<open)
+            if !name.isEmpty, bytes[name.lowerBound] == UInt8(ascii: "\"") {
+                let last = name.upperBound - 1
+                let escapedQuote = name.count >= 3 && bytes[last - 1] == UInt8(ascii: "\\")
+                    && !(name.count >= 4 && bytes[last - 2] == UInt8(ascii: "\\"))
+                guard name.count >= 2, bytes[last] == UInt8(ascii: "\""), !escapedQuote else {
                     throw SIPParseError("unterminated quoted display name in \"\(text)\"")
                 }
-                displayName = SIPGrammar.unquote(Substring(name))
+                displayName = SIPGrammar.unquote(Substring(bytes.string(name)))
             } else {
-                displayName = name.isEmpty ? nil : name
+                displayName = name.isEmpty ? nil : bytes.string(name)
             }
-            uri = try SIPURI(String(value[value.index(after: open)..<close]))
-            parameters = try SIPGrammar.parseParameters(value[value.index(after: close)...])
+            uri = try SIPURI(bytes, open + 1..<close)
+            parameters = try SIPGrammar.parseParameters(bytes, close + 1..<value.upperBound)
         } else {
             displayName = nil
-            if let semicolon = value.utf8.firstIndex(of: UInt8(ascii: ";")) {
-                uri = try SIPURI(String(value[..<semicolon]))
-                parameters = try SIPGrammar.parseParameters(value[value.index(after: semicolon)...])
+            if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) {
+                uri = try SIPURI(bytes, value.lowerBound..<semicolon)
+                parameters = try SIPGrammar.parseParameters(bytes, semicolon + 1..<value.upperBound)
             } else {
-                uri = try SIPURI(String(value))
+                uri = try SIPURI(bytes, value)
                 parameters = []
             }
             guard uri.headers == nil else { throw SIPParseError("a URI with headers must be in <> in \"\(text)\"") }
@@ -46,14 +50,11 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The `<` that opens the URI, outside a quoted display name.
-    private static func angleOpen(in value: Substring) -> Substring.Index? {
+    private static func angleOpen(in text: ByteText, _ range: Range<Int>) -> Int? {
         var inQuotes = false
         var escaped = false
-        let utf8 = value.utf8
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            defer { index = utf8.index(after: index) }
-            let byte = utf8[index]
+        for index in range {
+            let byte = text[index]
             if escaped { escaped = false; continue }
             if byte == UInt8(ascii: "\\") && inQuotes { escaped = true; continue }
             if byte == UInt8(ascii: "\"") { inQuotes.toggle() }

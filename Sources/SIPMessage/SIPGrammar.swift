@@ -34,6 +34,14 @@ public enum SIPGrammar {
         return parts
     }
 
+    /// Equal ignoring ASCII case, without building lowercased copies (parameter look-ups run
+    /// several times per message).
+    public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        return zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+    }
+
     /// RFC 3261 `token` characters.
     public static func isToken(_ text: Substring) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy(isTokenByte)
@@ -49,46 +57,38 @@ public enum SIPGrammar {
     }
 
     /// `;name=value;flag` after a URI or a header value. Values may be quoted strings.
-    static func parseParameters(_ text: Substring) throws(SIPParseError) -> [SIPParameter] {
+    static func parseParameters(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> [SIPParameter] {
         var parameters: [SIPParameter] = []
-        for piece in splitOutsideQuotes(text, separator: UInt8(ascii: ";")) {
-            if let equals = piece.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                let name = piece[..<equals].trimmed()
-                let value = piece[piece.utf8.index(after: equals)...].trimmed()
-                guard isToken(Substring(name)) else { throw SIPParseError("bad parameter name \"\(name)\"") }
-                parameters.append(SIPParameter(name: name, value: value))
+        var start = range.lowerBound
+        var index = range.lowerBound
+        var inQuotes = false
+        func take(_ piece: Range<Int>) throws(SIPParseError) {
+            if let equals = text.firstIndex(of: UInt8(ascii: "="), in: piece) {
+                let name = text.trimmed(piece.lowerBound..<equals)
+                guard text.isToken(name) else { throw SIPParseError("bad parameter name \"\(text.string(name))\"") }
+                parameters.append(SIPParameter(name: text.string(name), value: text.string(text.trimmed(equals + 1..<piece.upperBound))))
             } else {
-                let item = piece.trimmed()
-                if item.isEmpty { continue }
-                guard isToken(Substring(item)) else { throw SIPParseError("bad parameter \"\(item)\"") }
-                parameters.append(SIPParameter(name: item, value: nil))
+                let item = text.trimmed(piece)
+                if item.isEmpty { return }
+                guard text.isToken(item) else { throw SIPParseError("bad parameter \"\(text.string(item))\"") }
+                parameters.append(SIPParameter(name: text.string(item), value: nil))
             }
         }
-        return parameters
-    }
-
-    static func splitOutsideQuotes(_ text: Substring, separator: UInt8) -> [Substring] {
-        let utf8 = text.utf8
-        var parts: [Substring] = []
-        var start = utf8.startIndex
-        var inQuotes = false
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
+        while index < range.upperBound {
+            let byte = text[index]
             if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
             if byte == UInt8(ascii: "\\") && inQuotes {
-                index = utf8.index(after: index)
-                if index < utf8.endIndex { index = utf8.index(after: index) }
+                index += 2
                 continue
             }
-            if byte == separator && !inQuotes {
-                parts.append(text[start..<index])
-                start = utf8.index(after: index)
+            if byte == UInt8(ascii: ";") && !inQuotes {
+                try take(start..<index)
+                start = index + 1
             }
-            index = utf8.index(after: index)
+            index += 1
         }
-        parts.append(text[start..<utf8.endIndex])
-        return parts
+        try take(start..<range.upperBound)
+        return parameters
     }
 
     /// The contents of a quoted string with its escapes resolved: `"a \"b\""` -> `a "b"`.
@@ -126,15 +126,15 @@ public struct SIPParameter: Hashable, Sendable {
 extension Array where Element == SIPParameter {
     /// The value of a parameter (names ignore case); "" for a flag; nil when absent.
     public func value(_ name: String) -> String? {
-        first { $0.name.lowercased() == name.lowercased() }.map { $0.value ?? "" }
+        first { SIPGrammar.equalsIgnoringCase($0.name, name) }.map { $0.value ?? "" }
     }
 
     public func has(_ name: String) -> Bool {
-        contains { $0.name.lowercased() == name.lowercased() }
+        contains { SIPGrammar.equalsIgnoringCase($0.name, name) }
     }
 
     public mutating func set(_ name: String, _ value: String?) {
-        removeAll { $0.name.lowercased() == name.lowercased() }
+        removeAll { SIPGrammar.equalsIgnoringCase($0.name, name) }
         append(SIPParameter(name: name, value: value))
     }
 

@@ -27,16 +27,23 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ text: String) throws(SIPParseError) {
-        let trimmed = Substring(text.trimmed())
-        guard let colon = trimmed.utf8.firstIndex(of: UInt8(ascii: ":")) else { throw SIPParseError("URI \"\(text)\" has no scheme") }
-        let scheme = trimmed[..<colon].lowercased()
-        guard SIPGrammar.isToken(Substring(scheme)), scheme.first?.isLetter == true else {
-            throw SIPParseError("URI \"\(text)\" has a bad scheme")
+        let bytes = ByteText(text)
+        try self.init(bytes, bytes.all)
+    }
+
+    /// Parses `range` of a larger value (a name-addr's `<...>`) in place.
+    init(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) {
+        let value = text.trimmed(range)
+        var original: String { text.string(range) }
+        guard let colon = text.firstIndex(of: UInt8(ascii: ":"), in: value) else { throw SIPParseError("URI \"\(original)\" has no scheme") }
+        let schemeRange = value.lowerBound..<colon
+        guard text.isToken(schemeRange), (0x41...0x5A).contains(text[schemeRange.lowerBound] & 0xDF) else {
+            throw SIPParseError("URI \"\(original)\" has a bad scheme")
         }
-        self.scheme = scheme
-        var rest = trimmed[trimmed.index(after: colon)...]
-        guard !rest.isEmpty else { throw SIPParseError("URI \"\(text)\" is empty after its scheme") }
-        guard !rest.utf8.contains(0x20) else { throw SIPParseError("URI \"\(text)\" contains a space") }
+        scheme = text.equals(schemeRange, ignoringCase: "sip") ? "sip" : text.lowercased(schemeRange)
+        var rest = colon + 1..<value.upperBound
+        guard !rest.isEmpty else { throw SIPParseError("URI \"\(original)\" is empty after its scheme") }
+        guard !text.contains(0x20, in: rest) else { throw SIPParseError("URI \"\(original)\" contains a space") }
         parameters = []
         headers = nil
         user = nil
@@ -44,77 +51,75 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         port = nil
         switch scheme {
         case "sip", "sips":
-            if let question = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
-                headers = String(rest[rest.index(after: question)...])
-                rest = rest[..<question]
+            if let question = text.firstIndex(of: UInt8(ascii: "?"), in: rest) {
+                headers = text.string(question + 1..<rest.upperBound)
+                rest = rest.lowerBound..<question
             }
-            if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
-                let userinfo = rest[..<at]
-                guard !userinfo.isEmpty else { throw SIPParseError("URI \"\(text)\" has an empty user part") }
-                if let passwordColon = userinfo.utf8.firstIndex(of: UInt8(ascii: ":")) {
-                    user = String(userinfo[..<passwordColon])
-                    password = String(userinfo[userinfo.index(after: passwordColon)...])
+            if let at = text.lastIndex(of: UInt8(ascii: "@"), in: rest) {
+                let userinfo = rest.lowerBound..<at
+                guard !userinfo.isEmpty else { throw SIPParseError("URI \"\(original)\" has an empty user part") }
+                if let passwordColon = text.firstIndex(of: UInt8(ascii: ":"), in: userinfo) {
+                    user = text.string(userinfo.lowerBound..<passwordColon)
+                    password = text.string(passwordColon + 1..<userinfo.upperBound)
                 } else {
-                    user = String(userinfo)
+                    user = text.string(userinfo)
                 }
-                rest = rest[rest.index(after: at)...]
+                rest = at + 1..<rest.upperBound
             }
-            let hostport: Substring
-            if let semicolon = rest.utf8.firstIndex(of: UInt8(ascii: ";")) {
-                hostport = rest[..<semicolon]
-                parameters = try SIPGrammar.parseParameters(rest[rest.index(after: semicolon)...])
-            } else {
-                hostport = rest
+            var hostport = rest
+            if let semicolon = text.firstIndex(of: UInt8(ascii: ";"), in: rest) {
+                hostport = rest.lowerBound..<semicolon
+                parameters = try SIPGrammar.parseParameters(text, semicolon + 1..<rest.upperBound)
             }
-            (host, port) = try Self.parseHostPort(hostport, in: text)
+            (host, port) = try Self.parseHostPort(text, hostport, in: original)
         case "tel":
-            if let semicolon = rest.firstIndex(of: ";") {
-                host = String(rest[..<semicolon])
-                parameters = try SIPGrammar.parseParameters(rest[rest.index(after: semicolon)...])
+            if let semicolon = text.firstIndex(of: UInt8(ascii: ";"), in: rest) {
+                host = text.string(rest.lowerBound..<semicolon)
+                parameters = try SIPGrammar.parseParameters(text, semicolon + 1..<rest.upperBound)
             } else {
-                host = String(rest)
+                host = text.string(rest)
             }
-            guard !host.isEmpty else { throw SIPParseError("tel URI \"\(text)\" has no number") }
+            guard !host.isEmpty else { throw SIPParseError("tel URI \"\(original)\" has no number") }
         default:
-            host = String(rest)
+            host = text.string(rest)
         }
     }
 
     /// `host[:port]` with IPv6 references in brackets.
-    static func parseHostPort(_ text: Substring, in uri: String) throws(SIPParseError) -> (String, Int?) {
-        var host: Substring
-        var portText: Substring?
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw SIPParseError("unclosed IPv6 reference in \"\(uri)\"") }
-            host = text[...close]
-            let after = text[text.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw SIPParseError("junk after IPv6 reference in \"\(uri)\"") }
-                portText = after.dropFirst()
+    static func parseHostPort(_ text: ByteText, _ range: Range<Int>, in uri: String) throws(SIPParseError) -> (String, Int?) {
+        var host = range
+        var portRange: Range<Int>?
+        if !range.isEmpty, text[range.lowerBound] == UInt8(ascii: "[") {
+            guard let close = text.firstIndex(of: UInt8(ascii: "]"), in: range) else { throw SIPParseError("unclosed IPv6 reference in \"\(uri)\"") }
+            host = range.lowerBound..<close + 1
+            if close + 1 < range.upperBound {
+                guard text[close + 1] == UInt8(ascii: ":") else { throw SIPParseError("junk after IPv6 reference in \"\(uri)\"") }
+                portRange = close + 2..<range.upperBound
             }
-            guard IPv6Check.isValid(host.dropFirst().dropLast()) else { throw SIPParseError("bad IPv6 reference \(host)") }
+            guard IPv6Check.isValid(Substring(text.string(host.lowerBound + 1..<host.upperBound - 1))) else {
+                throw SIPParseError("bad IPv6 reference \(text.string(host))")
+            }
         } else {
-            if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) {
-                host = text[..<colon]
-                portText = text[text.index(after: colon)...]
-            } else {
-                host = text
+            if let colon = text.firstIndex(of: UInt8(ascii: ":"), in: range) {
+                host = range.lowerBound..<colon
+                portRange = colon + 1..<range.upperBound
             }
-            guard !host.isEmpty, host.utf8.allSatisfy({ byte in
+            guard !host.isEmpty, text.bytes[host].allSatisfy({ byte in
                 (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
             }) else {
-                throw SIPParseError("bad host \"\(host)\" in \"\(uri)\"")
+                throw SIPParseError("bad host \"\(text.string(host))\" in \"\(uri)\"")
             }
         }
         var port: Int?
-        if let portText {
-            guard let value = Int(portText), (1...65535).contains(value) else {
-                throw SIPParseError("bad port \"\(portText)\" in \"\(uri)\"")
+        if let portRange {
+            guard (1...5).contains(portRange.count), text.bytes[portRange].allSatisfy({ (0x30...0x39).contains($0) }),
+                  let value = Int(text.string(portRange)), (1...65535).contains(value) else {
+                throw SIPParseError("bad port \"\(text.string(portRange))\" in \"\(uri)\"")
             }
             port = value
         }
-        return (String(host), port)
+        return (text.string(host), port)
     }
 
     public var description: String {

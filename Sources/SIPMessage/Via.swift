@@ -1,4 +1,3 @@
-import TextTrimming
 /// One Via element: `SIP/2.0/UDP host:port;branch=z9hG4bK...;rport;received=...`.
 public struct Via: Hashable, Sendable, CustomStringConvertible {
     public var transport: String
@@ -21,30 +20,36 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     public var rport: Int? { parameters.value("rport").map { Int($0) ?? 0 } }
 
     public init(_ text: String) throws(SIPParseError) {
-        let value = Substring(text.trimmed())
-        let slashParts = value.split(separator: "/", maxSplits: 2)
-        guard slashParts.count == 3,
-              slashParts[0].trimmed().uppercased() == "SIP",
-              slashParts[1].trimmed() == "2.0" else {
+        let bytes = ByteText(text)
+        let value = bytes.trimmed(bytes.all)
+        guard let firstSlash = bytes.firstIndex(of: UInt8(ascii: "/"), in: value),
+              let secondSlash = bytes.firstIndex(of: UInt8(ascii: "/"), in: firstSlash + 1..<value.upperBound),
+              bytes.equals(bytes.trimmed(value.lowerBound..<firstSlash), ignoringCase: "SIP"),
+              bytes.equals(bytes.trimmed(firstSlash + 1..<secondSlash), ignoringCase: "2.0") else {
             throw SIPParseError("bad Via protocol in \"\(text)\"")
         }
-        let rest = slashParts[2].drop { $0 == " " || $0 == "\t" }
-        guard let blank = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
-            throw SIPParseError("Via \"\(text)\" has no sent-by")
-        }
-        transport = rest[..<blank].uppercased()
-        guard SIPGrammar.isToken(Substring(transport)) else { throw SIPParseError("bad Via transport in \"\(text)\"") }
-        let sentByAndParameters = rest[blank...].drop { $0 == " " || $0 == "\t" }
-        let sentBy: Substring
-        if let semicolon = sentByAndParameters.firstIndex(of: ";") {
-            sentBy = sentByAndParameters[..<semicolon]
-            parameters = try SIPGrammar.parseParameters(sentByAndParameters[sentByAndParameters.index(after: semicolon)...])
+        var start = secondSlash + 1
+        while start < value.upperBound, ByteText.isBlank(bytes[start]) { start += 1 }
+        var blank = start
+        while blank < value.upperBound, !ByteText.isBlank(bytes[blank]) { blank += 1 }
+        guard blank < value.upperBound else { throw SIPParseError("Via \"\(text)\" has no sent-by") }
+        guard bytes.isToken(start..<blank) else { throw SIPParseError("bad Via transport in \"\(text)\"") }
+        transport = bytes.string(start..<blank).uppercased()
+        var sentBy = blank..<value.upperBound
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: sentBy) {
+            parameters = try SIPGrammar.parseParameters(bytes, semicolon + 1..<value.upperBound)
+            sentBy = blank..<semicolon
         } else {
-            sentBy = sentByAndParameters
             parameters = []
         }
-        let compact = sentBy.filter { $0 != " " && $0 != "\t" }
-        (host, port) = try SIPURI.parseHostPort(Substring(compact), in: text)
+        sentBy = bytes.trimmed(sentBy)
+        if bytes.bytes[sentBy].contains(where: ByteText.isBlank) {
+            // Blanks are allowed around the colon of sent-by.
+            let compact = ByteText(bytes.string(sentBy).filter { $0 != " " && $0 != "\t" })
+            (host, port) = try SIPURI.parseHostPort(compact, compact.all, in: text)
+        } else {
+            (host, port) = try SIPURI.parseHostPort(bytes, sentBy, in: text)
+        }
     }
 
     public var description: String {

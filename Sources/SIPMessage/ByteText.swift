@@ -1,0 +1,69 @@
+/// A header value as UTF-8 bytes with integer positions: the header parsers (Via, name-addr,
+/// URI, parameters) run on every message, and byte scanning with one copy of the value is
+/// several times cheaper than slicing Swift strings.
+struct ByteText {
+    let bytes: [UInt8]
+
+    init(_ text: some StringProtocol) {
+        bytes = Array(text.utf8)
+    }
+
+    var all: Range<Int> { 0..<bytes.count }
+
+    subscript(index: Int) -> UInt8 { bytes[index] }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// `range` without blanks and line ends at either end.
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, Self.isWhitespace(bytes[lower]) { lower += 1 }
+        while upper > lower, Self.isWhitespace(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    func lastIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        var index = range.upperBound
+        while index > range.lowerBound {
+            index -= 1
+            if bytes[index] == byte { return index }
+        }
+        return nil
+    }
+
+    func contains(_ byte: UInt8, in range: Range<Int>) -> Bool {
+        firstIndex(of: byte, in: range) != nil
+    }
+
+    func isToken(_ range: Range<Int>) -> Bool {
+        !range.isEmpty && bytes[range].allSatisfy(SIPGrammar.isTokenByte)
+    }
+
+    /// Equal to `ascii` ignoring ASCII case.
+    func equals(_ range: Range<Int>, ignoringCase ascii: String) -> Bool {
+        guard range.count == ascii.utf8.count else { return false }
+        return zip(bytes[range], ascii.utf8).allSatisfy { Self.lower($0) == Self.lower($1) }
+    }
+
+    /// The range as a lowercased string (schemes, transports are ASCII).
+    func lowercased(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range].map(Self.lower), as: UTF8.self)
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+}
