@@ -1,12 +1,21 @@
 import TextTrimming
 /// The headers every transaction and dialog lookup reads, parsed once by the parser and
-/// forgotten as soon as the headers change.
-public struct SIPEssentials: Sendable {
+/// forgotten as soon as the headers change. A class, so that copying a message (into a
+/// transaction, a closure, an event) copies one reference instead of five parsed headers.
+public final class SIPEssentials: Sendable {
     public let topVia: Via
     public let cseq: CSeq
     public let callID: String
     public let from: NameAddress
     public let to: NameAddress
+
+    init(topVia: Via, cseq: CSeq, callID: String, from: NameAddress, to: NameAddress) {
+        self.topVia = topVia
+        self.cseq = cseq
+        self.callID = callID
+        self.from = from
+        self.to = to
+    }
 }
 
 /// A SIP request: method, Request-URI, headers and an opaque body.
