@@ -37,16 +37,18 @@ public struct ESLAdmission: Sendable {
         self.limits = limits
     }
 
-    /// A client from `source` connects; when admitted, `closed(_:)` must follow.
+    /// A client from `source` connects. `.admit` and `.blocked` count as connections until
+    /// `closed(_:)` (a blocked client is held for a moment before its rejection, so those
+    /// count too); the other refusals are closed at once and need no `closed(_:)`.
     public mutating func open(_ source: String, at now: ContinuousClock.Instant) -> Decision {
         if sources.count > 1024 { expire(at: now) }
         var entry = sources[source] ?? Source()
-        if let until = entry.blockedUntil, until > now { return .blocked(remaining: until - now) }
         guard connections < limits.maxConnections else { return .tooManyConnections }
         guard entry.connections < limits.maxConnectionsPerSource else { return .tooManyFromSource }
         entry.connections += 1
         connections += 1
         sources[source] = entry
+        if let until = entry.blockedUntil, until > now { return .blocked(remaining: until - now) }
         return .admit
     }
 

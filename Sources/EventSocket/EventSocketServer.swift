@@ -113,6 +113,7 @@ final class EventSocketConnection: ChannelInboundHandler, @unchecked Sendable {
             write(ESLFraming.rejection("Too many connections from your address, try later.\n"), context: context)
             context.close(promise: nil)
         case .blocked(let remaining):
+            admittedSource = source
             server.logRefusal("event socket: \(source) refused: blocked for \(remaining.components.seconds) s more after failed auth attempts")
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: EventSocketServer.blockedDelay) {

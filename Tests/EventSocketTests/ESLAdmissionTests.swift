@@ -22,7 +22,16 @@ struct ESLAdmissionTests {
         #expect(blocks == [false, false, true])
         #expect(admission.open("10.0.0.9", at: start + .seconds(3)) == .blocked(remaining: .seconds(59)))
         #expect(admission.open("10.0.0.1", at: start + .seconds(3)) == .admit)
+        admission.closed("10.0.0.9")
         #expect(admission.open("10.0.0.9", at: start + .seconds(62)) == .admit)
+    }
+
+    @Test func blockedClientsWaitingForTheirRejectionAreCappedToo() {
+        var admission = ESLAdmission(limits: .init(maxConnectionsPerSource: 2, maxAuthFailures: 1, blockSeconds: 60))
+        _ = admission.authFailed("10.0.0.9", at: start)
+        #expect(admission.open("10.0.0.9", at: start) == .blocked(remaining: .seconds(60)))
+        #expect(admission.open("10.0.0.9", at: start) == .blocked(remaining: .seconds(60)))
+        #expect(admission.open("10.0.0.9", at: start) == .tooManyFromSource)
     }
 
     @Test func failuresOutsideTheWindowDoNotAddUp() {
