@@ -5,7 +5,7 @@ import FoundationNetworking
 import Gateways
 import Logging
 import NIOPosix
-@testable import Observability
+import Observability
 import Testing
 
 struct StatusHTTPServerTests {
