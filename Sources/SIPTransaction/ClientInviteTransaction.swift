@@ -5,7 +5,8 @@ public struct ClientInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case calling, proceeding, completed, accepted, terminated }
 
     public private(set) var state: State = .calling
-    public let request: SIPRequest
+    /// Cut down to its skeleton once a final response arrives.
+    public private(set) var request: SIPRequest
     private let timers: TransactionTimers
     private let reliable: Bool
     private var retransmitInterval: Duration
@@ -33,11 +34,13 @@ public struct ClientInviteTransaction: Sendable {
             return (wasCalling ? [.cancel(.a), .cancel(.b)] : []) + [.deliver(.response(response))]
         case (.calling, 200...299), (.proceeding, 200...299):
             state = .accepted
+            request = request.skeleton
             return [.cancel(.a), .cancel(.b), .deliver(.response(response)), .schedule(.m, after: timers.transactionTimeout)]
         case (.calling, 300...699), (.proceeding, 300...699):
             state = .completed
             let ack = Self.ack(for: request, response: response)
             self.ack = ack
+            request = request.skeleton
             return [.cancel(.a), .cancel(.b), .send(.request(ack)), .deliver(.response(response)),
                     .schedule(.d, after: reliable ? .zero : .seconds(32))]
         case (.completed, 300...699):

@@ -5,7 +5,8 @@ public struct ClientNonInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    public let request: SIPRequest
+    /// Cut down to its skeleton once a final response arrives.
+    public private(set) var request: SIPRequest
     private let timers: TransactionTimers
     private let reliable: Bool
     private var retransmitInterval: Duration
@@ -31,6 +32,7 @@ public struct ClientNonInviteTransaction: Sendable {
             return [.deliver(.response(response))]
         case (.trying, 200...699), (.proceeding, 200...699):
             state = .completed
+            request = request.skeleton
             return [.cancel(.e), .cancel(.f), .deliver(.response(response)), .schedule(.k, after: reliable ? .zero : timers.t4)]
         default:
             return []

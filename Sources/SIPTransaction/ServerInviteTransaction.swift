@@ -7,7 +7,8 @@ public struct ServerInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case proceeding, completed, confirmed, accepted, terminated }
 
     public private(set) var state: State = .proceeding
-    public let request: SIPRequest
+    /// Cut down to its skeleton once a final response is sent.
+    public private(set) var request: SIPRequest
     private let timers: TransactionTimers
     private let reliable: Bool
     private var lastResponse: SIPResponse?
@@ -34,12 +35,14 @@ public struct ServerInviteTransaction: Sendable {
         case (.proceeding, 200...299):
             state = .accepted
             lastResponse = response
+            request = request.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.l, after: timers.transactionTimeout)]
             if !reliable { actions.append(.schedule(.retransmit2xx, after: retransmitInterval)) }
             return actions
         case (.proceeding, 300...699):
             state = .completed
             lastResponse = response
+            request = request.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.h, after: timers.transactionTimeout)]
             if !reliable { actions.append(.schedule(.g, after: retransmitInterval)) }
             return actions
@@ -56,9 +59,11 @@ public struct ServerInviteTransaction: Sendable {
             switch state {
             case .completed:
                 state = .confirmed
+                lastResponse = nil
                 return [.cancel(.g), .cancel(.h), .schedule(.i, after: reliable ? .zero : timers.t4)]
             case .accepted where !acknowledged:
                 acknowledged = true
+                lastResponse = nil
                 return [.cancel(.retransmit2xx), .deliver(.request(request))]
             default:
                 return []

@@ -5,7 +5,8 @@ public struct ServerNonInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    public let request: SIPRequest
+    /// Cut down to its skeleton once a final response is sent.
+    public private(set) var request: SIPRequest
     private let timers: TransactionTimers
     private let reliable: Bool
     private var lastResponse: SIPResponse?
@@ -29,6 +30,7 @@ public struct ServerNonInviteTransaction: Sendable {
         case (.trying, 200...699), (.proceeding, 200...699):
             state = .completed
             lastResponse = response
+            request = request.skeleton
             return [.send(.response(response)), .schedule(.j, after: reliable ? .zero : timers.transactionTimeout)]
         default:
             return []
