@@ -63,20 +63,29 @@ def bundled_tree(tree, sip_port, esl_port, metrics_port, gateway_ports):
 
 
 @contextlib.contextmanager
-def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, seconds):
+def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, seconds, extra_gateways=0, options_port=0):
     """Two sipp gateways (bench_gateway.xml) and `distributor serve` (release build, warning
     logs) on a copy of the bundled tree, the gateways stopping by themselves after `seconds`; yields the work
-    directory and the service process, and stops and removes everything after."""
+    directory and the service process, and stops and removes everything after. With
+    `extra_gateways`, that many more gateways (in no list) are pinged every 5 s, all answered by
+    one sipp OPTIONS server on `options_port`."""
     work = tempfile.mkdtemp(prefix=prefix)
     processes = []
     try:
-        for port, media in zip(gateway_ports, media_ports):
-            processes.append(subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "bench_gateway.xml"), "-i", "127.0.0.1",
+        servers = [(port, media, "bench_gateway.xml") for port, media in zip(gateway_ports, media_ports)]
+        if extra_gateways:
+            servers.append((options_port, media_ports[-1] + 50, "options_uas.xml"))
+        for port, media, scenario in servers:
+            processes.append(subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", "127.0.0.1",
                                                "-p", str(port), "-mp", str(media), "-ci", "127.0.0.1", "-nostdin",
                                                "-timeout", f"{int(seconds)}s"],
                                               cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         tree = os.path.join(work, "tree")
         bundled_tree(tree, sip_port, esl_port, metrics_port, gateway_ports)
+        for number in range(extra_gateways):
+            with open(os.path.join(tree, "conf", "sip_profiles", "external", f"ping{number}.xml"), "w") as file:
+                file.write(f'<include><gateway name="ping{number}"><param name="proxy" value="127.0.0.1:{options_port}"/>'
+                           '<param name="register" value="false"/><param name="ping" value="5"/></gateway></include>\n')
         serve = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve",
                                   "--conf", os.path.join(tree, "conf"), "--dialplan", os.path.join(tree, "dialplan"),
                                   "--log-level", "warning"],

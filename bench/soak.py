@@ -4,7 +4,10 @@ carries N calls from a sipp caller to two sipp gateways on 127.0.0.1, and this r
 idle at start, after a warm-up, at its peak, and once the calls and their lingering
 transactions are gone, with the calls and transactions left (`show calls count`, metrics).
 
-    bench/soak.py [--calls 1000000] [--rate 1250]
+    bench/soak.py [--calls 1000000] [--rate 1250] [--extra-gateways 1000] [--out FILE]
+
+With --extra-gateways, that many more gateways are pinged with OPTIONS every 5 s during the run
+(answered by one sipp server), to see that pinging does not disturb calls.
 """
 import argparse
 import os
@@ -30,10 +33,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--rate", type=int, default=1250)
+    parser.add_argument("--extra-gateways", type=int, default=0)
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "soak-results.md"))
     options = parser.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "distributor"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     seconds = options.calls / options.rate
-    with rig("soak-", SIP, ESL, METRICS, GATEWAYS, (47000, 47100), seconds + 600) as (work, serve):
+    with rig("soak-", SIP, ESL, METRICS, GATEWAYS, (47000, 47100), seconds + 600,
+             extra_gateways=options.extra_gateways, options_port=45099) as (work, serve):
         idle = rss_kib(serve.pid)
 
         def calls(count, rate):
@@ -70,10 +76,15 @@ def main():
         left, _ = api(ESL, "show calls count")
         transactions = metric("sip_transactions")
         answered = metric("distributor_calls_total")
+        pings = metric("gateway_ping_seconds_count")
+        ping_failures = metric("gateway_ping_failures_total")
+        up = metric("gateway_up")
         lines = [
-            f"# Soak: {options.calls:,} calls at {options.rate:,}/s",
+            f"# Soak: {options.calls:,} calls at {options.rate:,}/s"
+            + (f", {options.extra_gateways:,} more gateways pinged every 5 s" if options.extra_gateways else ""),
             "",
-            f"`python3 bench/soak.py --calls {options.calls} --rate {options.rate}`, {time.strftime('%Y-%m-%d')}.",
+            f"`python3 bench/soak.py --calls {options.calls} --rate {options.rate}"
+            + (f" --extra-gateways {options.extra_gateways}" if options.extra_gateways else "") + f"`, {time.strftime('%Y-%m-%d')}.",
             "",
             f"- sipp: {result.get('SuccessfulCall(C)')} successful, {result.get('FailedCall(C)')} failed, "
             f"{result.get('Retransmissions(C)')} retransmissions, in {elapsed:.0f} s (warm-up: {warm.get('SuccessfulCall(C)')} successful).",
@@ -82,10 +93,11 @@ def main():
             f"({(final - warmed) / 1024:+.1f} MiB against the warmed-up figure).",
             f"- Left behind: `show calls count` = {left.strip()}; sip_transactions = {transactions:.0f}; "
             f"distributor_calls_total = {answered:.0f}.",
+            f"- Gateways: {up:.0f} UP; {pings:.0f} pings answered, {ping_failures:.0f} failed.",
         ]
         report = "\n".join(lines) + "\n"
         print(report)
-        open(os.path.join(ROOT, "bench", "soak-results.md"), "w").write(report)
+        open(options.out, "w").write(report)
 
 
 if __name__ == "__main__":

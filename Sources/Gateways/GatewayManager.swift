@@ -40,9 +40,17 @@ public final class GatewayManager: Sendable {
     }
 
     struct State: Sendable {
-        var order: [String] = []
-        var records: [String: Record] = [:]
+        var order: [String] = [] { didSet { namesByStatus = [:] } }
+        var records: [String: Record] = [:] { didSet { namesByStatus = [:] } }
         var generation = 0
+        /// `names(profile:up:)` answers, kept until the next change to any gateway (at most a
+        /// second, as the loop touches every record each tick).
+        var namesByStatus: [NamesKey: [String]] = [:]
+    }
+
+    struct NamesKey: Hashable, Sendable {
+        let profile: String
+        let up: Bool
     }
 
     private let profiles: [String: Profile]
@@ -95,6 +103,21 @@ public final class GatewayManager: Sendable {
         state.withLock { state in state.order.filter { state.records[$0]?.settings.profile == profile } }
     }
 
+    /// The profile's gateways that are UP (or not), in order, in one pass under one lock: the
+    /// seed dialplan asks this on every call (`${sofia(profile external gwlist down)}`).
+    public func names(profile: String, up: Bool) -> [String] {
+        state.withLock { state in
+            let key = NamesKey(profile: profile, up: up)
+            if let cached = state.namesByStatus[key] { return cached }
+            let names = state.order.filter { name in
+                guard let record = state.records[name], record.settings.profile == profile else { return false }
+                return (record.status == .up) == up
+            }
+            state.namesByStatus[key] = names
+            return names
+        }
+    }
+
     public var profileNames: [String] { profiles.keys.sorted() }
 
     public func hasProfile(_ name: String) -> Bool { profiles[name] != nil }
@@ -133,7 +156,8 @@ public final class GatewayManager: Sendable {
             for name in state.order where state.records[name]?.settings.profile == profile && !wanted.contains(name) {
                 state.records[name] = nil
             }
-            state.order.removeAll { state.records[$0] == nil }
+            let records = state.records
+            state.order.removeAll { records[$0] == nil }
             return state.order.compactMap { name in state.records[name].map { (name, $0.settings) } }
         }
         for (name, settings) in kept where settings.profile == profile {
@@ -164,7 +188,8 @@ public final class GatewayManager: Sendable {
     public func restart(profile: String, from configuration: Configuration) -> [Diagnostic] {
         state.withLock { state in
             for name in state.order where state.records[name]?.settings.profile == profile { state.records[name] = nil }
-            state.order.removeAll { state.records[$0] == nil }
+            let records = state.records
+            state.order.removeAll { records[$0] == nil }
         }
         return add(configuration, onlyNew: true, profile: profile)
     }

@@ -32,8 +32,7 @@ public enum SofiaCommands {
             switch words[2].lowercased() {
             case "gwlist":
                 let wantDown = words.count > 3 && words[3].lowercased() == "down"
-                return gateways.names(profile: profile)
-                    .filter { (gateways.status(of: $0) == .up) != wantDown }
+                return gateways.names(profile: profile, up: !wantDown)
                     .map { $0 + " " }
                     .joined()
             case "killgw":
