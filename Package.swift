@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "Events"),
         // FreeSWITCH's inbound event socket.
         .target(name: "EventSocket", dependencies: [
-            "Events", "APICommands", "Configuration", "IPAddressing", "TextTrimming",
+            "Events", "APICommands", "Configuration", "IPAddressing", "TextTrimming", "JSONText",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,8 +94,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // JSON string literals for the writers that build JSON by hand.
+        .target(name: "JSONText"),
         // Log output formats beyond swift-log's own: JSON lines.
-        .target(name: "LogFormatting", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "LogFormatting", dependencies: ["JSONText", .product(name: "Logging", package: "swift-log")]),
         // The Prometheus endpoint and the status page, over HTTP.
         .target(name: "Observability", dependencies: [
             "Gateways",

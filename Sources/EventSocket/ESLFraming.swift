@@ -1,3 +1,4 @@
+import JSONText
 import Events
 
 /// The event socket's wire forms (behaviour spec §5).
@@ -35,8 +36,8 @@ public enum ESLFraming {
     }
 
     public static func json(_ event: Event) -> String {
-        var fields = event.headers.map { "\(jsonString($0.0)):\(jsonString($0.1))" }
-        if let body = event.body { fields.append("\"_body\":\(jsonString(body))") }
+        var fields = event.headers.map { "\(JSONString.quoted($0.0)):\(JSONString.quoted($0.1))" }
+        if let body = event.body { fields.append("\"_body\":\(JSONString.quoted(body))") }
         let text = "{" + fields.joined(separator: ",") + "}"
         return "Content-Length: \(text.utf8.count)\nContent-Type: text/event-json\n\n\(text)"
     }
@@ -54,26 +55,6 @@ public enum ESLFraming {
             }
         }
         return result
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }
 

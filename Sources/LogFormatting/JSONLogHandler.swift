@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import JSONText
 import Logging
 import Synchronization
 
@@ -25,17 +26,17 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"label\":"
-        Self.appendString(label, to: &line)
+        line += JSONString.quoted(label)
         line += ",\"message\":"
-        Self.appendString(event.message.description, to: &line)
+        line += JSONString.quoted(event.message.description)
         line += ",\"source\":"
-        Self.appendString(event.source, to: &line)
+        line += JSONString.quoted(event.source)
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where !["time", "level", "label", "message", "source"].contains(key) {
             line += ","
-            Self.appendString(key, to: &line)
+            line += JSONString.quoted(key)
             line += ":"
-            Self.appendString(value.description, to: &line)
+            line += JSONString.quoted(value.description)
         }
         write(line + "}\n")
     }
@@ -65,23 +66,5 @@ public struct JSONLogHandler: LogHandler {
         let milliseconds = Int(now.tv_nsec / 1_000_000)
         let fraction = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
-    }
-
-    static func appendString(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 }
