@@ -56,7 +56,8 @@ public final class Call: @unchecked Sendable {
 
     init(b2bua: B2BUA, invite: SIPRequest, peer: SIPPeer, transaction: ServerTransaction, environment: DialplanEnvironment) {
         self.b2bua = b2bua
-        loop = b2bua.group.next()
+        // The thread that read the INVITE runs the call: no hop to another thread per event.
+        loop = b2bua.group.any()
         self.invite = invite
         callID = invite.callID ?? ""
         callerPeer = peer

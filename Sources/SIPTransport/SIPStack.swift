@@ -152,12 +152,10 @@ public final class SIPStack: Sendable {
     func transmit(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable () -> Void)?) {
         switch peer.transport {
         case .udp:
-            let channels = udpChannels.withLock { $0 }
-            guard !channels.isEmpty else {
+            guard let channel = udpChannel(for: peer) else {
                 onFailure?()
                 return
             }
-            let channel = channels[abs(peer.address.hashValue % channels.count)]
             let buffer = channel.allocator.buffer(bytes: bytes)
             channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer)).whenFailure { [logger] error in
                 logger.debug("UDP send to \(peer) failed: \(error)")
@@ -166,6 +164,14 @@ public final class SIPStack: Sendable {
         case .tcp:
             connections.send(bytes, to: peer.address, onFailure: onFailure)
         }
+    }
+
+    /// Every UDP socket is bound to the same address, so any can send: the one on the
+    /// calling thread's event loop takes the write without a hop to another thread.
+    private func udpChannel(for peer: SIPPeer) -> (any Channel)? {
+        let channels = udpChannels.withLock { $0 }
+        guard !channels.isEmpty else { return nil }
+        return channels.first { $0.eventLoop.inEventLoop } ?? channels[abs(peer.address.hashValue % channels.count)]
     }
 
     // MARK: - Driving machines

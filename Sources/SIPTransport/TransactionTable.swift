@@ -92,14 +92,9 @@ final class TransactionTable: Sendable {
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
         var terminated = false
-        let effects: Effects? = shard(key).entries.withLock { entries in
-            // Taken out and put back, so the machine is mutated in place rather than copied.
-            guard var entry = entries.removeValue(forKey: key) else { return nil }
+        func run(_ entry: inout Entry) -> Effects? {
             if let firing {
-                guard entry.timers[firing.timer] == firing.id else {
-                    entries[key] = entry
-                    return nil
-                }
+                guard entry.timers[firing.timer] == firing.id else { return nil }
                 entry.timers[firing.timer] = nil
             }
             var effects = Effects(peer: entry.peer, request: entry.machine.request, onEvent: entry.onEvent)
@@ -115,10 +110,15 @@ final class TransactionTable: Sendable {
                     effects.actions.append(action)
                 }
             }
+            return effects
+        }
+        let effects: Effects? = shard(key).entries.withLock { entries in
+            guard let index = entries.index(forKey: key) else { return nil }
+            // Mutated in its slot of the storage: no copy of the machine, no second hash.
+            let effects = run(&entries.values[index])
             if terminated {
+                entries.remove(at: index)
                 entries.shrinkIfSparse()
-            } else {
-                entries[key] = entry
             }
             return effects
         }
