@@ -64,7 +64,8 @@ def bundled_tree(tree, sip_port, esl_port, metrics_port, gateway_ports):
 
 @contextlib.contextmanager
 def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, seconds, extra_gateways=0, options_port=0):
-    """Two sipp gateways (bench_gateway.xml) and `distributor serve` (release build, warning
+    """Two sipp gateways (bench_gateway.xml) and `distributor serve` (release build, or the binary
+    in $DIST for an A/B comparison; warning
     logs) on a copy of the bundled tree, the gateways stopping by themselves after `seconds`; yields the work
     directory and the service process, and stops and removes everything after. With
     `extra_gateways`, that many more gateways (in no list) are pinged every 5 s, all answered by
@@ -86,7 +87,7 @@ def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, se
             with open(os.path.join(tree, "conf", "sip_profiles", "external", f"ping{number}.xml"), "w") as file:
                 file.write(f'<include><gateway name="ping{number}"><param name="proxy" value="127.0.0.1:{options_port}"/>'
                            '<param name="register" value="false"/><param name="ping" value="5"/></gateway></include>\n')
-        serve = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve",
+        serve = subprocess.Popen([os.environ.get("DIST", os.path.join(ROOT, ".build", "release", "distributor")), "serve",
                                   "--conf", os.path.join(tree, "conf"), "--dialplan", os.path.join(tree, "dialplan"),
                                   "--log-level", "warning"],
                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))

@@ -22,7 +22,7 @@ public struct TransactionTimers: Hashable, Sendable {
 }
 
 /// The timers a transaction schedules.
-public enum TransactionTimer: Hashable, Sendable {
+public enum TransactionTimer: Int, Hashable, Sendable, CaseIterable {
     /// INVITE client: retransmit (A), give up (B), linger after a non-2xx final (D), absorb 2xx (M).
     case a, b, d, m
     /// Non-INVITE client: retransmit (E), give up (F), linger (K).

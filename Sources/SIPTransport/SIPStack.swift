@@ -61,6 +61,8 @@ public final class SIPStack: Sendable {
                     .channelOption(.socketOption(.so_reuseaddr), value: 1)
                     .channelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: 1)
                     .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                    // A datagram up to 64 KiB: NIO's default buffer of 2 KiB would cut a large INVITE short.
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self)) }
                     }

@@ -44,7 +44,17 @@ final class TransactionTable: Sendable {
         let peer: SIPPeer
         let onEvent: (@Sendable (ClientTransactionEvent) -> Void)?
         /// The wheel id of each running timer; a timer whose id is no longer here was cancelled.
-        var timers: [TransactionTimer: UInt64] = [:]
+        var timers = RunningTimers()
+    }
+
+    /// A wheel id (0: not running) per timer kind, kept inline in the entry.
+    struct RunningTimers: Sendable {
+        private var ids = InlineArray<14, UInt64>(repeating: 0)
+
+        subscript(timer: TransactionTimer) -> UInt64 {
+            get { ids[timer.rawValue] }
+            set { ids[timer.rawValue] = newValue }
+        }
     }
 
     /// What to do once the shard's lock is released.
@@ -95,7 +105,7 @@ final class TransactionTable: Sendable {
         func run(_ entry: inout Entry) -> Effects? {
             if let firing {
                 guard entry.timers[firing.timer] == firing.id else { return nil }
-                entry.timers[firing.timer] = nil
+                entry.timers[firing.timer] = 0
             }
             var effects = Effects(peer: entry.peer, request: entry.machine.request, onEvent: entry.onEvent)
             for action in body(&entry.machine) {
@@ -103,7 +113,7 @@ final class TransactionTable: Sendable {
                 case .schedule(let timer, let after):
                     entry.timers[timer] = wheel.schedule(timer, for: key, after: after)
                 case .cancel(let timer):
-                    entry.timers[timer] = nil
+                    entry.timers[timer] = 0
                 case .terminated:
                     terminated = true
                 default:

@@ -75,6 +75,24 @@ struct SIPStackTests {
         }
     }
 
+    @Test func aLargeDatagramArrivesWhole() async throws {
+        let user = RecordingUser(answer: 486)
+        let sdp = (0..<120).map { "a=x-padding-line-\($0):0123456789abcdefghijklmnopqrstuvwxyz\n" }.joined()
+        #expect(sdp.utf8.count > 6000)
+        try await withStack(user) { stack in
+            let peer = try UDPSocket()
+            let text = invite(from: peer.port, extra: "Content-Type: application/sdp\n")
+                .replacingOccurrences(of: "Content-Length: 0", with: "Content-Length: \(sdp.replacingLineEnds().utf8.count)") + sdp
+            peer.send(text, to: stack.port)
+            #expect(response(peer.receive(within: 2))?.status == 486)
+            #expect(user.requests.withLock { $0.first?.body.count } == sdp.replacingLineEnds().utf8.count)
+        }
+    }
+
+    @Test func transactionTimerKindsFitTheEntrysInlineSlots() {
+        #expect(TransactionTimer.allCases.allSatisfy { $0.rawValue < 14 })
+    }
+
     @Test func slowTUGets100TryingAndRetransmissionsAreAbsorbed() async throws {
         let user = RecordingUser()
         try await withStack(user) { stack in
