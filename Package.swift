@@ -44,10 +44,12 @@ let package = Package(
         .target(name: "SIPMessage", dependencies: ["TextTrimming"]),
         // RFC 3261 transactions as plain state machines; the driver supplies time and I/O.
         .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
+        // Spreads a SO_REUSEPORT group's datagrams over its sockets (Linux classic BPF).
+        .target(name: "CReusePort"),
         // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
         // and the stateless endpoint.
         .target(name: "SIPTransport", dependencies: [
-            "SIPMessage", "SIPTransaction", "TextTrimming",
+            "SIPMessage", "SIPTransaction", "TextTrimming", "CReusePort",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

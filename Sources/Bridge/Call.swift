@@ -13,8 +13,8 @@ import SIPTransport
 import TextTrimming
 
 /// One call through the B2BUA: the caller's leg, its dialplan run, the bridge's outgoing legs,
-/// and once answered the two dialogs. Everything a call does happens on its event loop, one
-/// event at a time, so its state needs no lock.
+/// and once answered the two dialogs. Everything a call does goes through its `SerialRunner`,
+/// one event at a time on the thread that brought it, so its state needs no lock of its own.
 public final class Call: @unchecked Sendable {
     public enum Phase: String, Sendable { case routing = "ROUTING", bridging = "BRIDGING", answered = "ACTIVE", ended = "HANGUP" }
 
@@ -51,12 +51,13 @@ public final class Call: @unchecked Sendable {
     private(set) public var phase: Phase = .routing
     private(set) public var gateway: String?
     private var hangupCause: HangupCause = .normalClearing
+    /// Where the call's timers run.
     private let loop: any EventLoop
+    private let events = SerialRunner()
     private var logger: Logger { b2bua.logger }
 
     init(b2bua: B2BUA, invite: SIPRequest, peer: SIPPeer, transaction: ServerTransaction, environment: DialplanEnvironment) {
         self.b2bua = b2bua
-        // The thread that read the INVITE runs the call: no hop to another thread per event.
         loop = b2bua.group.any()
         self.invite = invite
         callID = invite.callID ?? ""
@@ -87,7 +88,7 @@ public final class Call: @unchecked Sendable {
 
     func start() {
         publish("CHANNEL_CREATE")
-        loop.execute { self.run(self.session.start()) }
+        events.run { self.run(self.session.start()) }
     }
 
     /// CHANNEL_CREATE, CHANNEL_ANSWER, CHANNEL_HANGUP_COMPLETE for the event socket.
@@ -143,10 +144,12 @@ public final class Call: @unchecked Sendable {
             case .schedule(let timer, let after):
                 timers[timer]?.cancel()
                 timers[timer] = loop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) {
-                    guard var machine = self.originate else { return }
-                    let actions = machine.fire(timer)
-                    self.originate = machine
-                    self.apply(actions)
+                    self.events.run {
+                        guard var machine = self.originate else { return }
+                        let actions = machine.fire(timer)
+                        self.originate = machine
+                        self.apply(actions)
+                    }
                 }
             case .cancelTimer(let timer):
                 timers.removeValue(forKey: timer)?.cancel()
@@ -214,7 +217,7 @@ public final class Call: @unchecked Sendable {
         b2bua.calls.alias(request.callID ?? "", to: self)
         logger.info("\(uuid): \(session.caller.callerIDNumber) -> \(request.uri) via \(gatewayName ?? peer.description)")
         stack.send(request, to: peer) { event in
-            self.loop.execute { self.legEvent(id, event) }
+            self.events.run { self.legEvent(id, event) }
         }
     }
 
@@ -247,7 +250,7 @@ public final class Call: @unchecked Sendable {
             leg.provisional = nil
             legs[id] = leg
             b2bua.stack.send(retry, to: leg.peer) { event in
-                self.loop.execute { self.legEvent(id, event) }
+                self.events.run { self.legEvent(id, event) }
             }
         case .response(let response):
             leg.ended = true
@@ -454,7 +457,7 @@ public final class Call: @unchecked Sendable {
     // MARK: - Caller events
 
     func callerCancelled(_ inviteTransaction: ServerTransaction?) {
-        loop.execute {
+        events.run {
             guard self.phase == .routing || self.phase == .bridging, !self.finalSent else { return }
             self.originate = nil
             for id in self.legs.keys.sorted() { self.stopLeg(id) }
@@ -469,11 +472,11 @@ public final class Call: @unchecked Sendable {
     func acknowledged(_ ack: SIPRequest) {}
 
     func callerNeverAcknowledged() {
-        loop.execute { self.hangup(.recoveryOnTimerExpire) }
+        events.run { self.hangup(.recoveryOnTimerExpire) }
     }
 
     func strayResponse(_ response: SIPResponse) {
-        loop.execute {
+        events.run {
             guard (200...299).contains(response.status), let id = self.answeredLeg, let leg = self.legs[id],
                   response.callID == leg.callID else { return }
             self.acknowledge(leg, response)
@@ -483,7 +486,7 @@ public final class Call: @unchecked Sendable {
     /// A request inside the call from either side: BYE ends both legs; re-INVITE, UPDATE and
     /// INFO go to the other side and its answer comes back.
     func inDialog(_ request: SIPRequest, transaction: ServerTransaction) {
-        loop.execute {
+        events.run {
             let fromCaller = request.callID == self.callID
             guard self.phase == .answered, var dialog = fromCaller ? self.calleeDialog : self.callerDialog else {
                 transaction.respond(status: request.method == "BYE" && self.phase != .ended ? 200 : 481, toTag: self.toTag)
@@ -500,8 +503,8 @@ public final class Call: @unchecked Sendable {
             }
             let relayed = dialog.request(request.method, body: request.body, contentType: request.contentType)
             self.store(dialog, callerSide: !fromCaller)
-            self.b2bua.stack.send(relayed, to: dialog.peer) { event in
-                self.loop.execute { self.relayAnswer(event, to: transaction, request: relayed, dialog: dialog) }
+            self.b2bua.stack.send(relayed, to: dialog.peer) { [dialog] event in
+                self.events.run { self.relayAnswer(event, to: transaction, request: relayed, dialog: dialog) }
             }
         }
     }
@@ -537,7 +540,7 @@ public final class Call: @unchecked Sendable {
 
     /// `uuid_kill`, `hupall`, shutdown: ends the call whatever its phase.
     public func hangup(_ cause: HangupCause) {
-        loop.execute {
+        events.run {
             switch self.phase {
             case .ended:
                 return

@@ -30,4 +30,25 @@ public enum TransactionKey: Hashable, Sendable {
     public static func client(branch: String, method: String) -> TransactionKey {
         .branch(branch, sentBy: "", method: method)
     }
+
+    /// Hashes the part that tells transactions apart (the random branch, or the Call-ID and
+    /// CSeq), not the whole key: equality still compares every part.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .branch(let branch, _, _):
+            hasher.combine(branch)
+        case .legacy(let callID, let cseq, _, _, _, _, _):
+            hasher.combine(callID)
+            hasher.combine(cseq)
+        }
+    }
+
+    /// A cheap spread of keys over `count` buckets, from the last byte of the branch or
+    /// Call-ID (random in practice), for picking a lock shard without a second full hash.
+    public func bucket(of count: Int) -> Int {
+        switch self {
+        case .branch(let branch, _, _): Int(branch.utf8.last ?? 0) % count
+        case .legacy(let callID, let cseq, _, _, _, _, _): (Int(callID.utf8.last ?? 0) &+ Int(cseq)) % count
+        }
+    }
 }

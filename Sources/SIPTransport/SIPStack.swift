@@ -55,18 +55,18 @@ public final class SIPStack: Sendable {
         connections.stack = self
         var port = configuration.port
         if configuration.transports.contains(.udp) {
+            let loops = Array(group.makeIterator())
+            let (sockets, spread) = try UDPSocketGroup.bind(host: configuration.host, port: port, count: loops.count, receiveBuffer: 4 << 20)
+            if !spread { logger.debug("UDP: each sender's datagrams go to the one of \(loops.count) sockets its address hashes to") }
             var channels: [any Channel] = []
-            for loop in group.makeIterator() {
+            for (loop, socket) in zip(loops, sockets) {
                 let channel = try await DatagramBootstrap(group: loop)
-                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .channelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: 1)
-                    .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
                     // A datagram up to 64 KiB: NIO's default buffer of 2 KiB would cut a large INVITE short.
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self)) }
                     }
-                    .bind(host: configuration.host, port: port).get()
+                    .withBoundSocket(socket).get()
                 port = channel.localAddress?.port ?? port
                 channels.append(channel)
             }
@@ -240,17 +240,20 @@ public final class SIPStack: Sendable {
             receive(ResponseRouting.stampingReceived(request, from: peer), from: peer)
         case .message(.response(let response)):
             traffic.count(.response(response), .received)
-            guard let key = TransactionKey.client(for: response), table.contains(key) else {
+            let effects = TransactionKey.client(for: response).flatMap { key in
+                table.update(key) { machine in
+                    switch machine {
+                    case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.receive(response)
+                    case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.receive(response)
+                    default: return []
+                    }
+                }.map { (key, $0) }
+            }
+            guard let (key, effects) = effects else {
                 user.withLock { $0 }?.receive(strayResponse: response, from: peer)
                 return
             }
-            run(key) { machine in
-                switch machine {
-                case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.receive(response)
-                case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.receive(response)
-                default: return []
-                }
-            }
+            perform(effects, key: key)
         }
     }
 
@@ -258,27 +261,30 @@ public final class SIPStack: Sendable {
         guard let key = TransactionKey.server(for: request) else { return }
         let replyTo = ResponseRouting.destination(for: request, from: peer)
         if request.method == "ACK" {
-            let target = table.contains(key) ? key : table.acceptedTransaction(for: request)
-            guard let target else {
-                user.withLock { $0 }?.receive(ack: request, from: peer)
-                return
-            }
-            run(target) { machine in
+            func acknowledge(_ machine: inout TransactionTable.Machine) -> [TransactionAction] {
                 guard case .serverInvite(var invite) = machine else { return [] }
                 defer { machine = .serverInvite(invite) }
                 return invite.receive(request)
             }
+            if let effects = table.update(key, acknowledge) {
+                perform(effects, key: key)
+            } else if let accepted = table.acceptedTransaction(for: request), let effects = table.update(accepted, acknowledge) {
+                perform(effects, key: accepted)
+            } else {
+                user.withLock { $0 }?.receive(ack: request, from: peer)
+            }
             return
         }
-        if table.contains(key) {
-            traffic.countRetransmission(.received)
-            run(key, retransmitting: true) { machine in
-                switch machine {
-                case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.receive(request)
-                case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.receive(request)
-                default: return []
-                }
+        let retransmission = table.update(key) { machine in
+            switch machine {
+            case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.receive(request)
+            case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.receive(request)
+            default: return []
             }
+        }
+        if let retransmission {
+            traffic.countRetransmission(.received)
+            perform(retransmission, key: key, retransmitting: true)
             return
         }
         let reliable = peer.transport.isReliable

@@ -79,7 +79,7 @@ final class TransactionTable: Sendable {
     var count: Int { counter.load(ordering: .relaxed) }
 
     private func shard(_ key: TransactionKey) -> Shard {
-        shards[abs(key.hashValue % shards.count)]
+        shards[key.bucket(of: shards.count)]
     }
 
     func contains(_ key: TransactionKey) -> Bool {
@@ -107,7 +107,8 @@ final class TransactionTable: Sendable {
                 guard entry.timers[firing.timer] == firing.id else { return nil }
                 entry.timers[firing.timer] = 0
             }
-            var effects = Effects(peer: entry.peer, request: entry.machine.request, onEvent: entry.onEvent)
+            var effects = Effects(peer: entry.peer, onEvent: entry.onEvent)
+            var needsRequest = false
             for action in body(&entry.machine) {
                 switch action {
                 case .schedule(let timer, let after):
@@ -116,10 +117,16 @@ final class TransactionTable: Sendable {
                     entry.timers[timer] = 0
                 case .terminated:
                     terminated = true
+                    needsRequest = true
+                case .timedOut:
+                    needsRequest = true
+                    effects.actions.append(action)
                 default:
                     effects.actions.append(action)
                 }
             }
+            // Copied only when a time-out or the end of an INVITE's dialog bookkeeping needs it.
+            if needsRequest { effects.request = entry.machine.request }
             return effects
         }
         let effects: Effects? = shard(key).entries.withLock { entries in
