@@ -31,7 +31,7 @@ public final class Call: @unchecked Sendable {
         var callID: String { invite.callID ?? "" }
     }
 
-    public let uuid = UUID().uuidString.lowercased()
+    public let uuid = SIPIdentifiers.uuid()
     public let created = Date()
     let callID: String
     private let b2bua: B2BUA
@@ -70,7 +70,7 @@ public final class Call: @unchecked Sendable {
             callerIDName: from?.displayName ?? from?.uri.user ?? "",
             networkAddress: peer.address.ipAddress ?? "",
             context: b2bua.settings.context,
-            uuid: UUID().uuidString.lowercased(),
+            uuid: SIPIdentifiers.uuid(),
             channelName: "sofia/\(b2bua.settings.profile)/\(from?.uri.user ?? "")@\(from?.uri.host ?? "")"
         )
         let variables: [String: String] = [

@@ -1,4 +1,13 @@
-/// Fresh branches, tags and Call-IDs: random, so that they are unique across restarts.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Fresh branches, tags, Call-IDs and UUIDs: random, so that they are unique across restarts
+/// and cannot be guessed. The bytes come from the system's generator 4 KiB at a time, not one
+/// system call per identifier.
 public enum SIPIdentifiers {
     /// `z9hG4bK` followed by 16 random hex digits (RFC 3261 §8.1.1.7).
     public static func branch() -> String {
@@ -13,16 +22,71 @@ public enum SIPIdentifiers {
         randomHex(24)
     }
 
-    static func randomHex(_ count: Int) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: count)
-        var bits: UInt64 = 0
-        for index in 0..<count {
-            if index % 16 == 0 { bits = generator.next() }
-            bytes[index] = digits[Int(bits & 0xF)]
-            bits >>= 4
+    /// A random (version 4) UUID in lowercase, as FreeSWITCH prints channel UUIDs.
+    public static func uuid() -> String {
+        var bytes = (0..<16).map { _ in UInt8(0) }
+        pool.take(into: &bytes)
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var at = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                text[at] = hexDigit(byte >> 4)
+                text[at + 1] = hexDigit(byte & 0xF)
+                at += 2
+            }
+            return at
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func randomHex(_ count: Int) -> String {
+        var bytes = (0..<(count + 1) / 2).map { _ in UInt8(0) }
+        pool.take(into: &bytes)
+        return String(unsafeUninitializedCapacity: count) { text in
+            for index in 0..<count {
+                let byte = bytes[index / 2]
+                text[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
+            }
+            return count
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    private static let pool = RandomPool()
+}
+
+/// Random bytes from the system's cryptographic generator, fetched in blocks.
+final class RandomPool: Sendable {
+    private struct Block {
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var used = 4096
+    }
+
+    private let block = Mutex(Block())
+
+    func take(into destination: inout [UInt8]) {
+        block.withLock { block in
+            for index in destination.indices {
+                if block.used == block.bytes.count {
+                    Self.refill(&block.bytes)
+                    block.used = 0
+                }
+                destination[index] = block.bytes[block.used]
+                block.used += 1
+            }
+        }
+    }
+
+    private static func refill(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { buffer in
+            arc4random_buf(buffer.baseAddress!, buffer.count)
+        }
     }
 }
