@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "SIPMessage", dependencies: ["TextTrimming"]),
         // RFC 3261 transactions as plain state machines; the driver supplies time and I/O.
         .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
+        // swift-metrics counters by label values, made once and kept.
+        .target(name: "CounterFamilies", dependencies: [.product(name: "Metrics", package: "swift-metrics")]),
         // Spreads a SO_REUSEPORT group's datagrams over its sockets (Linux classic BPF).
         .target(name: "CReusePort"),
         // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
@@ -76,7 +78,7 @@ let package = Package(
         // The signalling-only B2BUA: incoming calls, the bridge application, failover.
         .target(name: "Bridge", dependencies: [
             "SIPMessage", "SIPTransaction", "SIPTransport", "SIPAuthentication", "Dialplan", "Gateways", "Causes",
-            "Configuration", "IPAddressing", "APICommands", "Events", "TextTrimming",
+            "Configuration", "IPAddressing", "APICommands", "Events", "TextTrimming", "CounterFamilies",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -92,9 +94,8 @@ let package = Package(
         ]),
         // The running service's state: current configuration, reload, and the commands on it.
         .target(name: "Control", dependencies: [
-            "Configuration", "Distributor", "APICommands", "Dialplan",
+            "Configuration", "Distributor", "APICommands", "Dialplan", "CounterFamilies",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // JSON string literals for the writers that build JSON by hand.
         .target(name: "JSONText"),
@@ -134,6 +135,7 @@ let package = Package(
         .testTarget(name: "XMLConfigTests", dependencies: ["XMLConfig", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "XMLConfig", "TestSupport"]),
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
+        .testTarget(name: "CounterFamiliesTests", dependencies: ["CounterFamilies", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan", "Causes", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPMessage"]),

@@ -120,7 +120,7 @@ public final class Call: @unchecked Sendable {
 
     private func startBridge(_ data: String) {
         let timeout = session.variables["call_timeout"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? .seconds(60)
-        var machine = OriginateMachine(dialString: DialString(data), callTimeout: timeout)
+        var machine = OriginateMachine(dialString: DialString.parsed(data), callTimeout: timeout)
         phase = .bridging
         let actions = machine.start()
         originate = machine

@@ -1,4 +1,6 @@
+import Synchronization
 import TextTrimming
+
 /// A FreeSWITCH dial string: `{k=v}` for every leg, `|` between failover groups, `,` between
 /// legs rung at once (`:_:` too), `[k=v]` for one leg.
 ///
@@ -22,6 +24,20 @@ public struct DialString: Hashable, Sendable {
 
     public let groups: [[Leg]]
     public let globalVariables: [String: String]
+
+    private static let recent = Mutex<[String: DialString]>([:])
+
+    /// The parse of `text`, kept for the next call: a dialplan bridges the same few strings
+    /// over and over. The cache is emptied when it reaches 512 strings.
+    public static func parsed(_ text: String) -> DialString {
+        if let known = recent.withLock({ $0[text] }) { return known }
+        let parsed = DialString(text)
+        recent.withLock { recent in
+            if recent.count >= 512 { recent.removeAll() }
+            recent[text] = parsed
+        }
+        return parsed
+    }
 
     public init(_ text: String) {
         var rest = Substring(text.trimmed())

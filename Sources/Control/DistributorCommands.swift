@@ -1,7 +1,7 @@
 import APICommands
 import Configuration
 import Distributor
-import Metrics
+import CounterFamilies
 
 /// `distributor` and `distributor_ctl`, with mod_distributor's replies byte for byte.
 public enum DistributorCommands {
@@ -24,6 +24,8 @@ public enum DistributorCommands {
         ))
     }
 
+    private static let picks = CounterFamily(label: "distributor_picks_total", dimensionNames: ["list", "node"])
+
     /// `"2gw gw1 gw2"`: the list name ends at the first space; the rest are exclusions.
     /// Answers the node name without a newline, or `-err`.
     public static func pick(_ arguments: String, lists: DistributorRegistry, down: () -> [String] = { [] }, tried: [String] = []) -> String {
@@ -31,7 +33,7 @@ public enum DistributorCommands {
         guard !name.isEmpty else { return "-err" }
         let exclusions = rest.map { ArgumentSplitter.split($0) } ?? []
         guard let node = lists.pick(list: name, excluding: exclusions, down: down, tried: tried) else { return "-err" }
-        Counter(label: "distributor_picks_total", dimensions: [("list", name), ("node", node)]).increment()
+        picks.counter(name, node).increment()
         return node
     }
 

@@ -19,4 +19,10 @@ struct DialStringTests {
         #expect(DialString("loopback/1000").groups[0][0].endpoint == .unsupported("loopback/1000"))
         #expect(DialString("").groups.isEmpty)
     }
+
+    @Test func aParsedStringComesBackTheSameFromTheCache() {
+        let text = "{ignore_early_media=true}sofia/gateway/gw1/1004|sofia/gateway/gw2/1004"
+        #expect(DialString.parsed(text) == DialString(text))
+        #expect(DialString.parsed(text) == DialString(text))
+    }
 }
