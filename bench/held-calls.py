@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Memory per established call: `distributor serve` holds N calls (sipp caller and two sipp
 gateways on 127.0.0.1), and this reports RSS before, with the calls up, and after they end,
-and how long `show calls count` takes with them up. Bounded: the calls hang up by themselves.
+and how long `show calls count` takes with them up. RSS with the calls up is read once the
+set-up transactions have ended (they linger 32 s after the 2xx), so it is the calls' own
+state. Bounded: the calls hang up by themselves.
 
     bench/held-calls.py [--calls 20000] [--rate 1000]
 """
@@ -22,23 +24,23 @@ def main():
     with rig("held-calls-", 35085, 38021, 38088, (35091, 35092), (37000, 37100), 900) as (work, serve):
         baseline = rss_kib(serve.pid)
         ramp = options.calls / options.rate
-        hold_ms = int((ramp + 20) * 1000)
+        hold_ms = int((ramp + 70) * 1000)
         caller = subprocess.Popen(["timeout", str(int(ramp + hold_ms / 1000 + 60)), "sipp", "127.0.0.1:35085", "-sf",
                                    os.path.join(SCENARIOS, "bench_uac_hold.xml"), "-s", "9980", "-r", str(options.rate),
                                    "-m", str(options.calls), "-l", str(options.calls), "-d", str(hold_ms), "-i", "127.0.0.1",
                                    "-p", "35060", "-mp", "36000", "-ci", "127.0.0.1", "-nostdin", "-recv_timeout", "30s"],
                                   cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(ramp + 8)
+        time.sleep(ramp + 45)
         count, seconds = api(38021, "show calls count")
         held = rss_kib(serve.pid)
         caller.wait()
-        time.sleep(40)
+        time.sleep(45)
         after = rss_kib(serve.pid)
         ended, _ = api(38021, "show calls count")
         established = int(count.split()[0]) if count.split() else 0
         print(f"calls established: {established} (of {options.calls})")
         print(f"RSS: baseline {baseline / 1024:.1f} MiB, with the calls up {held / 1024:.1f} MiB, "
-              f"40 s after they ended {after / 1024:.1f} MiB ({ended.strip()})")
+              f"45 s after they ended {after / 1024:.1f} MiB ({ended.strip()})")
         if established:
             print(f"RSS per established call: {(held - baseline) * 1024 / established / 1024:.1f} KiB")
         print(f"show calls count with them up: {seconds * 1000:.1f} ms")

@@ -117,7 +117,7 @@ public final class B2BUA: SIPTransactionUser {
 }
 
 /// Every call in progress, by its own Call-ID and its outgoing legs' Call-IDs, and the counts
-/// `status` reports.
+/// `status` reports. Sharded by key, so the two cores rarely wait for each other.
 public final class CallTable: Sendable {
     public struct Statistics: Sendable {
         public var total = 0
@@ -128,11 +128,19 @@ public final class CallTable: Sendable {
         public var lastSecond = 0
     }
 
-    private let byCallID = Mutex<[String: Call]>([:])
-    private let byUUID = Mutex<[String: Call]>([:])
+    private final class Shard: Sendable {
+        let calls = Mutex<[String: Call]>([:])
+    }
+
+    private static let shardCount = 16
+    private let byCallID = (0..<CallTable.shardCount).map { _ in Shard() }
+    private let byUUID = (0..<CallTable.shardCount).map { _ in Shard() }
+    private let active = Atomic<Int>(0)
     private let counters = Mutex(Statistics())
-    /// Recorded under the table's lock, so it never goes back to an older count.
-    private let active = Gauge(label: "distributor_active_calls")
+    private let activeGauge = Gauge(label: "distributor_active_calls")
+    /// Serializes the gauge's updates, each with the count read under it, so that the last
+    /// value recorded is never an older count.
+    private let gaugeUpdate = Mutex(())
     /// Set while the service shuts down gracefully: new INVITEs get 503.
     public let draining = Atomic<Bool>(false)
 
@@ -150,16 +158,18 @@ public final class CallTable: Sendable {
         }
     }
 
-    public var count: Int { byUUID.withLock { $0.count } }
+    public var count: Int { active.load(ordering: .relaxed) }
 
-    public var all: [Call] { byUUID.withLock { Array($0.values) }.sorted { $0.created < $1.created } }
+    public var all: [Call] { byUUID.flatMap { $0.calls.withLock { Array($0.values) } }.sorted { $0.created < $1.created } }
+
+    private func shard(_ table: [Shard], _ key: String) -> Shard {
+        table[Int(UInt(bitPattern: key.hashValue) % UInt(Self.shardCount))]
+    }
 
     func add(_ call: Call) {
-        let current = byUUID.withLock { table in
-            table[call.uuid] = call
-            active.record(table.count)
-            return table.count
-        }
+        shard(byUUID, call.uuid).calls.withLock { $0[call.uuid] = call }
+        let current = active.add(1, ordering: .relaxed).newValue
+        recordActive()
         let second = Int(Date().timeIntervalSince1970)
         counters.withLock { statistics in
             statistics.total += 1
@@ -172,28 +182,35 @@ public final class CallTable: Sendable {
             statistics.thisSecond += 1
             statistics.peakPerSecond = max(statistics.peakPerSecond, statistics.thisSecond)
         }
-        byCallID.withLock { $0[call.callID] = call }
+        alias(call.callID, to: call)
+    }
+
+    private func recordActive() {
+        gaugeUpdate.withLock { _ in activeGauge.record(active.load(ordering: .relaxed)) }
     }
 
     func alias(_ callID: String, to call: Call) {
-        byCallID.withLock { $0[callID] = call }
+        shard(byCallID, callID).calls.withLock { $0[callID] = call }
     }
 
     func remove(_ call: Call, callIDs: [String]) {
-        byUUID.withLock { table in
-            table[call.uuid] = nil
-            active.record(table.count)
+        let removed = shard(byUUID, call.uuid).calls.withLock { $0.removeValue(forKey: call.uuid) != nil }
+        if removed {
+            active.subtract(1, ordering: .relaxed)
+            recordActive()
         }
-        byCallID.withLock { table in
-            for callID in callIDs + [call.callID] where table[callID] === call { table[callID] = nil }
+        for callID in callIDs + [call.callID] {
+            shard(byCallID, callID).calls.withLock { table in
+                if table[callID] === call { table[callID] = nil }
+            }
         }
     }
 
     func call(forCallID callID: String) -> Call? {
-        byCallID.withLock { $0[callID] }
+        shard(byCallID, callID).calls.withLock { $0[callID] }
     }
 
     public func call(uuid: String) -> Call? {
-        byUUID.withLock { $0[uuid] }
+        shard(byUUID, uuid).calls.withLock { $0[uuid] }
     }
 }

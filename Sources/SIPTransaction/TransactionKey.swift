@@ -43,12 +43,21 @@ public enum TransactionKey: Hashable, Sendable {
         }
     }
 
-    /// A cheap spread of keys over `count` buckets, from the last byte of the branch or
-    /// Call-ID (random in practice), for picking a lock shard without a second full hash.
+    /// A spread of keys over `count` buckets (FNV-1a of the branch, or of the Call-ID and
+    /// CSeq), for picking a lock shard without a second full hash. Every byte counts: some
+    /// user agents' branches differ only in the middle (`z9hG4bK-<pid>-<call>-<message>`).
     public func bucket(of count: Int) -> Int {
-        switch self {
-        case .branch(let branch, _, _): Int(branch.utf8.last ?? 0) % count
-        case .legacy(let callID, let cseq, _, _, _, _, _): (Int(callID.utf8.last ?? 0) &+ Int(cseq)) % count
+        var hash: UInt32 = 2_166_136_261
+        func mix(_ text: String) {
+            for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         }
+        switch self {
+        case .branch(let branch, _, _):
+            mix(branch)
+        case .legacy(let callID, let cseq, _, _, _, _, _):
+            mix(callID)
+            hash = (hash ^ cseq) &* 16_777_619
+        }
+        return Int(hash % UInt32(count))
     }
 }

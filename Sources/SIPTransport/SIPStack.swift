@@ -17,7 +17,8 @@ public final class SIPStack: Sendable {
     let logger: Logger
     private let table = TransactionTable()
     private let user = Mutex<(any SIPTransactionUser)?>(nil)
-    private let udpChannels = Mutex<[any Channel]>([])
+    /// Set once at start, then read without a lock on every send.
+    private let udpChannels = AtomicLazyReference<UDPChannels>()
     private let tcpServer = Mutex<(any Channel)?>(nil)
     let connections: TCPConnectionPool
     private let boundPort = Atomic<Int>(0)
@@ -63,6 +64,8 @@ public final class SIPStack: Sendable {
                 let channel = try await DatagramBootstrap(group: loop)
                     // A datagram up to 64 KiB: NIO's default buffer of 2 KiB would cut a large INVITE short.
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
+                    // Up to 32 datagrams per wake-up rather than NIO's 4: fewer epoll_wait calls under load.
+                    .channelOption(.maxMessagesPerRead, value: 32)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self)) }
                     }
@@ -70,7 +73,7 @@ public final class SIPStack: Sendable {
                 port = channel.localAddress?.port ?? port
                 channels.append(channel)
             }
-            udpChannels.withLock { $0 = channels }
+            _ = udpChannels.storeIfNil(UDPChannels(channels))
         }
         if configuration.transports.contains(.tcp) {
             let server = try await ServerBootstrap(group: group)
@@ -88,7 +91,7 @@ public final class SIPStack: Sendable {
 
     public func shutdown() async {
         table.wheel.stop()
-        for channel in udpChannels.withLock({ $0 }) { try? await channel.close() }
+        for channel in udpChannels.load()?.channels ?? [] { try? await channel.close() }
         if let server = tcpServer.withLock({ $0 }) { try? await server.close() }
         await connections.closeAll()
         user.withLock { $0 = nil }
@@ -171,8 +174,7 @@ public final class SIPStack: Sendable {
     /// Every UDP socket is bound to the same address, so any can send: the one on the
     /// calling thread's event loop takes the write without a hop to another thread.
     private func udpChannel(for peer: SIPPeer) -> (any Channel)? {
-        let channels = udpChannels.withLock { $0 }
-        guard !channels.isEmpty else { return nil }
+        guard let channels = udpChannels.load()?.channels, !channels.isEmpty else { return nil }
         return channels.first { $0.eventLoop.inEventLoop } ?? channels[abs(peer.address.hashValue % channels.count)]
     }
 
@@ -323,5 +325,13 @@ public final class SIPStack: Sendable {
 extension String {
     func replacingQuotes() -> String {
         String(map { $0 == "\"" ? "'" : $0 })
+    }
+}
+
+final class UDPChannels: Sendable {
+    let channels: [any Channel]
+
+    init(_ channels: [any Channel]) {
+        self.channels = channels
     }
 }

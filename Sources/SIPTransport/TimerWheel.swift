@@ -5,6 +5,8 @@ import Synchronization
 /// Transaction timers in a hashed wheel of 10 ms slots, turned by one repeated task: a
 /// timer costs an append, and a cancelled one is dropped when its slot comes round (its
 /// transaction no longer holds its id), instead of every timer being a scheduled NIO task.
+/// The wheel is split in sections by transaction key, each with its own lock, so that both
+/// cores can schedule timers at once.
 final class TimerWheel: Sendable {
     struct Timer: Sendable {
         let key: TransactionKey
@@ -15,27 +17,36 @@ final class TimerWheel: Sendable {
 
     static let resolution = TimeAmount.milliseconds(10)
     static let slotCount = 4096
+    static let sectionCount = 16
+
+    private final class Section: Sendable {
+        let state = Mutex(State())
+    }
 
     private struct State {
         var slots = [[Timer]](repeating: [], count: TimerWheel.slotCount)
         var current = 0
-        var nextID: UInt64 = 1
     }
 
-    private let state = Mutex(State())
+    private let sections = (0..<TimerWheel.sectionCount).map { _ in Section() }
     private let task = Mutex<RepeatedTask?>(nil)
 
-    /// Adds a timer; the id it answers is what the transaction keeps to know the timer is its.
-    func schedule(_ timer: TransactionTimer, for key: TransactionKey, after delay: Duration) -> UInt64 {
+    private let lastID = Atomic<UInt64>(0)
+
+    /// A fresh timer id, for a transaction to hold before the timer is added (under its own
+    /// lock, while the wheel's locks are taken only after that one is released).
+    func reserveID() -> UInt64 {
+        lastID.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Adds a timer under an id from `reserveID()`.
+    func add(_ timer: TransactionTimer, for key: TransactionKey, after delay: Duration, id: UInt64) {
         let (seconds, attoseconds) = delay.components
         let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
         let ticks = max(1, (milliseconds + 9) / 10)
-        return state.withLock { state in
-            let id = state.nextID
-            state.nextID += 1
+        sections[key.bucket(of: Self.sectionCount)].state.withLock { state in
             let slot = (state.current + ticks) % Self.slotCount
             state.slots[slot].append(Timer(key: key, timer: timer, id: id, rounds: (ticks - 1) / Self.slotCount))
-            return id
         }
     }
 
@@ -53,20 +64,22 @@ final class TimerWheel: Sendable {
     }
 
     private func advance() -> [Timer] {
-        state.withLock { state in
-            state.current = (state.current + 1) % Self.slotCount
-            var due: [Timer] = []
-            var later: [Timer] = []
-            for var timer in state.slots[state.current] {
-                if timer.rounds == 0 {
-                    due.append(timer)
-                } else {
-                    timer.rounds -= 1
-                    later.append(timer)
+        var due: [Timer] = []
+        for section in sections {
+            section.state.withLock { state in
+                state.current = (state.current + 1) % Self.slotCount
+                var later: [Timer] = []
+                for var timer in state.slots[state.current] {
+                    if timer.rounds == 0 {
+                        due.append(timer)
+                    } else {
+                        timer.rounds -= 1
+                        later.append(timer)
+                    }
                 }
+                state.slots[state.current] = later
             }
-            state.slots[state.current] = later
-            return due
         }
+        return due
     }
 }

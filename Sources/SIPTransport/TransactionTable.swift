@@ -63,6 +63,8 @@ final class TransactionTable: Sendable {
         var peer: SIPPeer?
         var request: SIPRequest?
         var onEvent: (@Sendable (ClientTransactionEvent) -> Void)?
+        /// Timers to add to the wheel once the shard's lock is released.
+        var timers: [(TransactionTimer, after: Duration, id: UInt64)] = []
     }
 
     private final class Shard: Sendable {
@@ -112,7 +114,9 @@ final class TransactionTable: Sendable {
             for action in body(&entry.machine) {
                 switch action {
                 case .schedule(let timer, let after):
-                    entry.timers[timer] = wheel.schedule(timer, for: key, after: after)
+                    let id = wheel.reserveID()
+                    entry.timers[timer] = id
+                    effects.timers.append((timer, after, id))
                 case .cancel(let timer):
                     entry.timers[timer] = 0
                 case .terminated:
@@ -139,6 +143,7 @@ final class TransactionTable: Sendable {
             }
             return effects
         }
+        for (timer, after, id) in effects?.timers ?? [] { wheel.add(timer, for: key, after: after, id: id) }
         if terminated {
             counter.subtract(1, ordering: .relaxed)
             if let request = effects?.request, request.method == "INVITE" {
