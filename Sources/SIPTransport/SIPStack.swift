@@ -18,7 +18,7 @@ public final class SIPStack: Sendable {
     private let table = TransactionTable()
     private let user = Mutex<(any SIPTransactionUser)?>(nil)
     /// Set once at start, then read without a lock on every send.
-    private let udpChannels = AtomicLazyReference<UDPChannels>()
+    private let udpOutlets = AtomicLazyReference<UDPOutlets>()
     private let tcpServer = Mutex<(any Channel)?>(nil)
     let connections: TCPConnectionPool
     private let boundPort = Atomic<Int>(0)
@@ -73,7 +73,7 @@ public final class SIPStack: Sendable {
                 port = channel.localAddress?.port ?? port
                 channels.append(channel)
             }
-            _ = udpChannels.storeIfNil(UDPChannels(channels))
+            _ = udpOutlets.storeIfNil(UDPOutlets(channels.map(UDPOutlet.init)))
         }
         if configuration.transports.contains(.tcp) {
             let server = try await ServerBootstrap(group: group)
@@ -91,7 +91,7 @@ public final class SIPStack: Sendable {
 
     public func shutdown() async {
         table.wheel.stop()
-        for channel in udpChannels.load()?.channels ?? [] { try? await channel.close() }
+        for outlet in udpOutlets.load()?.outlets ?? [] { try? await outlet.channel.close() }
         if let server = tcpServer.withLock({ $0 }) { try? await server.close() }
         await connections.closeAll()
         user.withLock { $0 = nil }
@@ -157,12 +157,11 @@ public final class SIPStack: Sendable {
     func transmit(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable () -> Void)?) {
         switch peer.transport {
         case .udp:
-            guard let channel = udpChannel(for: peer) else {
+            guard let outlet = udpOutlet(for: peer) else {
                 onFailure?()
                 return
             }
-            let buffer = channel.allocator.buffer(bytes: bytes)
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer)).whenFailure { [logger] error in
+            outlet.send(bytes, to: peer.address) { [logger] error in
                 logger.debug("UDP send to \(peer) failed: \(error)")
                 onFailure?()
             }
@@ -173,9 +172,9 @@ public final class SIPStack: Sendable {
 
     /// Every UDP socket is bound to the same address, so any can send: the one on the
     /// calling thread's event loop takes the write without a hop to another thread.
-    private func udpChannel(for peer: SIPPeer) -> (any Channel)? {
-        guard let channels = udpChannels.load()?.channels, !channels.isEmpty else { return nil }
-        return channels.first { $0.eventLoop.inEventLoop } ?? channels[abs(peer.address.hashValue % channels.count)]
+    private func udpOutlet(for peer: SIPPeer) -> UDPOutlet? {
+        guard let outlets = udpOutlets.load()?.outlets, !outlets.isEmpty else { return nil }
+        return outlets.first { $0.channel.eventLoop.inEventLoop } ?? outlets[abs(peer.address.hashValue % outlets.count)]
     }
 
     // MARK: - Driving machines
@@ -328,10 +327,10 @@ extension String {
     }
 }
 
-final class UDPChannels: Sendable {
-    let channels: [any Channel]
+final class UDPOutlets: Sendable {
+    let outlets: [UDPOutlet]
 
-    init(_ channels: [any Channel]) {
-        self.channels = channels
+    init(_ outlets: [UDPOutlet]) {
+        self.outlets = outlets
     }
 }

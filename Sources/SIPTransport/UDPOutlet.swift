@@ -1,0 +1,33 @@
+import NIOCore
+import Synchronization
+
+/// One UDP socket's sending side. A datagram sent from the socket's own event loop is queued
+/// and the queue flushed once that loop has finished what it is doing, so the replies to a
+/// batch of reads leave in one `sendmmsg` instead of one `sendmsg` each; from another thread
+/// it goes at once.
+final class UDPOutlet: Sendable {
+    let channel: any Channel
+    /// Only touched on the channel's event loop; atomic so the outlet can be shared.
+    private let flushScheduled = Atomic<Bool>(false)
+
+    init(_ channel: any Channel) {
+        self.channel = channel
+    }
+
+    func send(_ bytes: [UInt8], to address: SocketAddress, onFailure: @escaping @Sendable (any Error) -> Void) {
+        let envelope = AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes))
+        guard channel.eventLoop.inEventLoop else {
+            channel.writeAndFlush(envelope).whenFailure(onFailure)
+            return
+        }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure(onFailure)
+        channel.write(envelope, promise: promise)
+        guard !flushScheduled.load(ordering: .relaxed) else { return }
+        flushScheduled.store(true, ordering: .relaxed)
+        channel.eventLoop.execute {
+            self.flushScheduled.store(false, ordering: .relaxed)
+            self.channel.flush()
+        }
+    }
+}
