@@ -55,6 +55,10 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         fields.append(Field(name: name, value: value))
     }
 
+    mutating func append(_ field: Field) {
+        fields.append(field)
+    }
+
     /// Puts a field before all others (a new Via, a Record-Route).
     public mutating func prepend(_ name: String, _ value: String) {
         fields.insert(Field(name: name, value: value), at: 0)

@@ -106,14 +106,18 @@ extension SIPRequest: SIPMessageHeaders {
 extension SIPResponse: SIPMessageHeaders {}
 
 extension SIPRequest {
-    private static let skeletonHeaders: Set<String> = ["Via", "From", "To", "Call-ID", "CSeq", "Route"]
 
     /// What a transaction still needs while it waits out its timers (up to 32 s after the
     /// call moved on): the headers that match it, answer it and acknowledge it, without the
     /// body or anything else.
     public var skeleton: SIPRequest {
         var kept = SIPHeaders()
-        for field in headers where Self.skeletonHeaders.contains(field.name) { kept.add(field.name, field.value) }
+        for field in headers {
+            switch field.key {
+            case "via", "from", "to", "call-id", "cseq", "route": kept.append(field)
+            default: continue
+            }
+        }
         var copy = SIPRequest(method: method, uri: uri, headers: kept)
         copy.essentials = essentials
         return copy
