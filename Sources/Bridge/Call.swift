@@ -35,7 +35,8 @@ public final class Call: @unchecked Sendable {
     public let created = Date()
     let callID: String
     private let b2bua: B2BUA
-    private let invite: SIPRequest
+    /// The caller's INVITE; once answered, only its skeleton (no body).
+    private var invite: SIPRequest
     private let callerPeer: SIPPeer
     private let inviteTransaction: ServerTransaction
     private let toTag = SIPIdentifiers.tag()
@@ -390,6 +391,18 @@ public final class Call: @unchecked Sendable {
         publish("CHANNEL_ANSWER")
         if let gateway = leg.gateway { CallMetrics.gatewayLeg(gateway, answered: true) }
         logger.info("\(uuid): answered by \(leg.gateway ?? leg.peer.description)")
+        keepOnlyWhatAnAnsweredCallNeeds(answered: id)
+    }
+
+    /// An answered call lives on its dialogs: the INVITEs shrink to the headers a CANCEL, an
+    /// ACK or a BYE is built from, and the bodies and the provisional response go.
+    private func keepOnlyWhatAnAnsweredCallNeeds(answered id: Int) {
+        invite = invite.skeleton
+        for (legID, leg) in legs {
+            legs[legID]?.invite = leg.invite.skeleton
+        }
+        legs[id]?.provisional = nil
+        legs[id]?.answer?.body = []
     }
 
     private func bridgeFailed(_ cause: HangupCause, sipStatus: Int?) {
