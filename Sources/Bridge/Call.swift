@@ -35,7 +35,7 @@ public final class Call: @unchecked Sendable {
     public let created = Date()
     let callID: String
     private let b2bua: B2BUA
-    /// The caller's INVITE; once answered, only its skeleton (no body).
+    /// The caller's INVITE; once answered, only its request line.
     private var invite: SIPRequest
     private let callerPeer: SIPPeer
     private let inviteTransaction: ServerTransaction
@@ -79,7 +79,7 @@ public final class Call: @unchecked Sendable {
             "sip_to_user": invite.to?.uri.user ?? "", "sip_req_uri": invite.uri.description,
             "sip_call_id": callID, "sip_profile_name": b2bua.settings.profile,
         ]
-        session = DialplanSession(caller: profile, variables: variables, environment: environment)
+        session = DialplanSession(caller: profile, variables: variables, environment: environment, recordsTrace: false)
     }
 
     /// A short line for `show calls`.
@@ -394,15 +394,16 @@ public final class Call: @unchecked Sendable {
         keepOnlyWhatAnAnsweredCallNeeds(answered: id)
     }
 
-    /// An answered call lives on its dialogs: the INVITEs shrink to the headers a CANCEL, an
-    /// ACK or a BYE is built from, and the bodies and the provisional response go.
+    /// An answered call lives on its dialogs. The legs' INVITEs shrink to the headers a
+    /// CANCEL, an ACK or a BYE is built from; the caller's INVITE, the answer and the
+    /// provisional response are no longer read (the answer only marks the leg answered).
     private func keepOnlyWhatAnAnsweredCallNeeds(answered id: Int) {
-        invite = invite.skeleton
+        invite = SIPRequest(method: invite.method, uri: invite.uri)
         for (legID, leg) in legs {
             legs[legID]?.invite = leg.invite.skeleton
         }
         legs[id]?.provisional = nil
-        legs[id]?.answer?.body = []
+        legs[id]?.answer = SIPResponse(status: 200)
     }
 
     private func bridgeFailed(_ cause: HangupCause, sipStatus: Int?) {

@@ -13,8 +13,10 @@ public struct DialplanSession: Sendable {
     public private(set) var variables: [String: String]
     /// Variables `export` gives to the legs this call originates.
     public private(set) var exports: [String: String] = [:]
+    /// What matched and what ran, for `distributor route`; empty unless `recordsTrace`.
     public private(set) var matched: [MatchedExtension] = []
     public private(set) var trace: [ExecutedAction] = []
+    private let recordsTrace: Bool
 
     private var queue: [DialplanAction] = []
     private var position = 0
@@ -23,10 +25,11 @@ public struct DialplanSession: Sendable {
 
     static let transferLimit = 30
 
-    public init(caller: CallerProfile, variables: [String: String] = [:], environment: DialplanEnvironment) {
+    public init(caller: CallerProfile, variables: [String: String] = [:], environment: DialplanEnvironment, recordsTrace: Bool = true) {
         self.caller = caller
         self.variables = variables
         self.environment = environment
+        self.recordsTrace = recordsTrace
     }
 
     /// A channel variable, else a caller-profile field.
@@ -53,7 +56,7 @@ public struct DialplanSession: Sendable {
             position += 1
             let data = switchTrue(variables["app_disable_expand_variables"]) ? action.data : expand(action.data)
             let application = action.application.lowercased()
-            trace.append(ExecutedAction(application: action.application, data: data, location: action.location, inline: false))
+            if recordsTrace { trace.append(ExecutedAction(application: action.application, data: data, location: action.location, inline: false)) }
             if environment.externalApplications.contains(application) {
                 return .execute(application: application, data: data, location: action.location)
             }
@@ -130,7 +133,7 @@ public struct DialplanSession: Sendable {
                 if condition.breakMode == .onFalse || condition.breakMode == .always { break }
             }
         }
-        if result.contributed {
+        if result.contributed, recordsTrace {
             matched.append(MatchedExtension(context: context, name: candidate.name, location: candidate.location))
         }
         return result
@@ -217,7 +220,7 @@ public struct DialplanSession: Sendable {
             return invalidApplication(action.application, at: action.location)
         }
         let data = expand(unexpanded)
-        trace.append(ExecutedAction(application: action.application, data: data, location: action.location, inline: true))
+        if recordsTrace { trace.append(ExecutedAction(application: action.application, data: data, location: action.location, inline: true)) }
         if case .finish(let outcome) = run(application, data: data, location: action.location) { return outcome }
         return nil
     }
