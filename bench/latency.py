@@ -93,7 +93,7 @@ def main():
         results = {"through the service": probe(sock, SIP, options.probes),
                    "straight to a gateway": probe(sock, GATEWAYS[1], options.probes)}
         sock.close()
-        load.terminate()
+        load.kill()
         load.wait()
     print(f"INVITE to 200 OK under {options.rate} calls/s of sipp load, {options.probes} probe calls each (ms):")
     for name, (latencies, lost) in results.items():
