@@ -1,5 +1,5 @@
-"""Helpers shared by the benchmark scripts: a process's RSS, an event socket API call, and a
-private copy of the bundled configuration on other ports."""
+"""Helpers shared by the benchmark scripts: a percentile, a process's RSS, an event socket API
+call, and a private copy of the bundled configuration on other ports."""
 import contextlib
 import os
 import shutil
@@ -10,6 +10,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = os.path.join(ROOT, "Tests", "Interop", "scenarios")
+
+
+def percentile(values, fraction):
+    """The value at `fraction` (0-1) of sorted `values`; NaN when there are none."""
+    return values[min(len(values) - 1, int(fraction * len(values)))] if values else float("nan")
 
 
 def rss_kib(pid):

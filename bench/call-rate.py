@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import percentile
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = os.path.join(ROOT, "Tests", "Interop", "scenarios")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -112,12 +114,6 @@ def call(port, rate, seconds, cwd, latency=False):
                 pass
     return {"calls": calls, "ok": value("SuccessfulCall(C)"), "failed": value("FailedCall(C)"),
             "retrans": value("Retransmissions(C)"), "latencies": sorted(latencies)}
-
-
-def percentile(values, fraction):
-    if not values:
-        return float("nan")
-    return values[min(len(values) - 1, int(fraction * len(values)))]
 
 
 def measure(name, port, rates, seconds, cwd, middle=None):

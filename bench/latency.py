@@ -14,7 +14,7 @@ import socket
 import subprocess
 import time
 
-from benchlib import ROOT, SCENARIOS, rig
+from benchlib import ROOT, SCENARIOS, percentile, rig
 
 SIP, ESL, METRICS, GATEWAYS = 65085, 58121, 58188, (65091, 65092)
 PROBE_PORT = 65070
@@ -68,10 +68,6 @@ def probe(sock, port, count):
         sock.sendto(request("BYE", target, call_id, 2, to_tag), ("127.0.0.1", port))
         time.sleep(0.02)
     return sorted(latencies), lost
-
-
-def percentile(values, fraction):
-    return values[min(len(values) - 1, int(fraction * len(values)))] if values else float("nan")
 
 
 def main():
