@@ -103,4 +103,12 @@ def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, se
         for process in processes:
             if process.poll() is None:
                 process.terminate()
+        # Wait for them to be gone, so that the next run can bind the same ports (the service
+        # drains for up to 30 s, and refuses a port another process still holds).
+        for process in processes:
+            try:
+                process.wait(40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         shutil.rmtree(work, ignore_errors=True)
