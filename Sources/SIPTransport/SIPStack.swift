@@ -60,8 +60,8 @@ public final class SIPStack: Sendable {
             let (sockets, spread) = try UDPSocketGroup.bind(host: configuration.host, port: port, count: loops.count, receiveBuffer: 4 << 20)
             if !spread { logger.debug("UDP: each sender's datagrams go to the one of \(loops.count) sockets its address hashes to") }
             var channels: [any Channel] = []
-            for (loop, socket) in zip(loops, sockets) {
-                let channel = try await DatagramBootstrap(group: loop)
+            for (index, (loop, socket)) in zip(loops, sockets).enumerated() {
+                let bootstrap = DatagramBootstrap(group: loop)
                     // A datagram up to 64 KiB: NIO's default buffer of 2 KiB would cut a large INVITE short.
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
                     // Up to 32 datagrams per wake-up rather than NIO's 4: fewer epoll_wait calls under load.
@@ -69,7 +69,15 @@ public final class SIPStack: Sendable {
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self)) }
                     }
-                    .withBoundSocket(socket).get()
+                let channel: any Channel
+                do {
+                    channel = try await bootstrap.withBoundSocket(socket).get()
+                } catch {
+                    // Leave no socket bound behind: the ones not handed to NIO yet and the channels made.
+                    for unused in sockets[(index + 1)...] { close(unused) }
+                    for made in channels { try? await made.close() }
+                    throw error
+                }
                 port = channel.localAddress?.port ?? port
                 channels.append(channel)
             }
