@@ -31,23 +31,43 @@ public final class Call: @unchecked Sendable {
         var callID: String { invite.callID ?? "" }
     }
 
+    /// What only a call that is not answered yet needs: the caller's INVITE and its transaction,
+    /// the dialplan run, the bridge in progress and its timers. Dropped once the final response
+    /// is sent, so that an established call keeps little more than its two dialogs.
+    private final class Setup {
+        var invite: SIPRequest
+        let inviteTransaction: ServerTransaction
+        var session: DialplanSession
+        var originate: OriginateMachine?
+        var timers: [OriginateMachine.Timer: Scheduled<Void>] = [:]
+        var sentRinging = false
+
+        init(invite: SIPRequest, inviteTransaction: ServerTransaction, session: DialplanSession) {
+            self.invite = invite
+            self.inviteTransaction = inviteTransaction
+            self.session = session
+        }
+    }
+
     public let uuid = SIPIdentifiers.uuid()
     public let created = Date()
     let callID: String
     private let b2bua: B2BUA
-    /// The caller's INVITE; once answered, only its request line.
-    private var invite: SIPRequest
     private let callerPeer: SIPPeer
-    private let inviteTransaction: ServerTransaction
     private let toTag = SIPIdentifiers.tag()
-    private var session: DialplanSession
-    private var originate: OriginateMachine?
+    /// What `show calls`, the events and our Contact read once the dialplan is done.
+    private let callerIDNumber: String
+    private let destinationNumber: String
+    private let networkAddress: String
+    private var setup: Setup?
+    /// Outgoing legs in progress; once answered, only those still being stopped.
     private var legs: [Int: Leg] = [:]
-    private var timers: [OriginateMachine.Timer: Scheduled<Void>] = [:]
+    private var legCallIDs: [String] = []
     private var answeredLeg: Int?
+    /// The CSeq of the answered leg's INVITE, which a retransmitted 2xx is acknowledged with.
+    private var answeredInviteCSeq: UInt32 = 1
     private var callerDialog: Dialog?
     private var calleeDialog: Dialog?
-    private var sentRinging = false
     private var finalSent = false
     private(set) public var phase: Phase = .routing
     private(set) public var gateway: String?
@@ -60,10 +80,8 @@ public final class Call: @unchecked Sendable {
     init(b2bua: B2BUA, invite: SIPRequest, peer: SIPPeer, transaction: ServerTransaction, environment: DialplanEnvironment) {
         self.b2bua = b2bua
         loop = b2bua.group.any()
-        self.invite = invite
         callID = invite.callID ?? ""
         callerPeer = peer
-        inviteTransaction = transaction
         let from = invite.from
         let profile = CallerProfile(
             destinationNumber: invite.uri.user ?? invite.to?.uri.user ?? "",
@@ -74,22 +92,29 @@ public final class Call: @unchecked Sendable {
             uuid: SIPIdentifiers.uuid(),
             channelName: "sofia/\(b2bua.settings.profile)/\(from?.uri.user ?? "")@\(from?.uri.host ?? "")"
         )
+        callerIDNumber = profile.callerIDNumber
+        destinationNumber = profile.destinationNumber
+        networkAddress = profile.networkAddress
         let variables: [String: String] = [
             "sip_from_user": from?.uri.user ?? "", "sip_from_host": from?.uri.host ?? "",
             "sip_to_user": invite.to?.uri.user ?? "", "sip_req_uri": invite.uri.description,
             "sip_call_id": callID, "sip_profile_name": b2bua.settings.profile,
         ]
-        session = DialplanSession(caller: profile, variables: variables, environment: environment, recordsTrace: false)
+        setup = Setup(invite: invite, inviteTransaction: transaction,
+                      session: DialplanSession(caller: profile, variables: variables, environment: environment, recordsTrace: false))
     }
 
     /// A short line for `show calls`.
     public var summary: String {
-        "\(uuid),inbound,\(Int(created.timeIntervalSince1970)),\(session.caller.callerIDNumber),\(session.caller.destinationNumber),\(gateway ?? ""),\(phase.rawValue)"
+        "\(uuid),inbound,\(Int(created.timeIntervalSince1970)),\(callerIDNumber),\(destinationNumber),\(gateway ?? ""),\(phase.rawValue)"
     }
 
     func start() {
         publish("CHANNEL_CREATE")
-        events.run { self.run(self.session.start()) }
+        events.run {
+            guard let setup = self.setup else { return }
+            self.run(setup.session.start())
+        }
     }
 
     /// CHANNEL_CREATE, CHANNEL_ANSWER, CHANNEL_HANGUP_COMPLETE for the event socket.
@@ -97,8 +122,8 @@ public final class Call: @unchecked Sendable {
         guard b2bua.events.hasListeners else { return }
         b2bua.events.publish(Event(name: name, headers: [
             ("Unique-ID", uuid), ("Call-Direction", "inbound"), ("Channel-Call-State", phase.rawValue),
-            ("Caller-Caller-ID-Number", session.caller.callerIDNumber), ("Caller-Destination-Number", session.caller.destinationNumber),
-            ("Caller-Network-Addr", session.caller.networkAddress), ("variable_sip_call_id", callID),
+            ("Caller-Caller-ID-Number", callerIDNumber), ("Caller-Destination-Number", destinationNumber),
+            ("Caller-Network-Addr", networkAddress), ("variable_sip_call_id", callID),
             ("variable_sip_gateway_name", gateway ?? ""),
         ] + extra))
     }
@@ -106,12 +131,12 @@ public final class Call: @unchecked Sendable {
     // MARK: - Dialplan
 
     private func run(_ step: DialplanStep) {
-        guard phase != .ended else { return }
+        guard phase != .ended, let setup else { return }
         switch step {
         case .execute(let application, let data, _) where application == "bridge":
-            startBridge(data)
+            startBridge(data, setup)
         case .execute:
-            run(session.next())
+            run(setup.session.next())
         case .finished(let outcome):
             if phase == .answered { return }
             reject(outcome.cause, explicitStatus: { if case .respond(let status, let reason) = outcome { return (status, reason) } else { return nil } }(),
@@ -119,19 +144,19 @@ public final class Call: @unchecked Sendable {
         }
     }
 
-    private func startBridge(_ data: String) {
-        let timeout = session.variables["call_timeout"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? .seconds(60)
+    private func startBridge(_ data: String, _ setup: Setup) {
+        let timeout = setup.session.variables["call_timeout"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? .seconds(60)
         var machine = OriginateMachine(dialString: DialString.parsed(data), callTimeout: timeout)
         phase = .bridging
         let actions = machine.start()
-        originate = machine
+        setup.originate = machine
         apply(actions)
     }
 
     private func feed(_ id: Int, _ event: OriginateMachine.LegEvent) {
-        guard var machine = originate else { return }
+        guard let setup, var machine = setup.originate else { return }
         let actions = machine.handle(leg: id, event)
-        originate = machine
+        setup.originate = machine
         apply(actions)
     }
 
@@ -143,17 +168,18 @@ public final class Call: @unchecked Sendable {
             case .stopLeg(let id):
                 stopLeg(id)
             case .schedule(let timer, let after):
-                timers[timer]?.cancel()
-                timers[timer] = loop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) {
+                guard let setup else { continue }
+                setup.timers[timer]?.cancel()
+                setup.timers[timer] = loop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) {
                     self.events.run {
-                        guard var machine = self.originate else { return }
+                        guard let setup = self.setup, var machine = setup.originate else { return }
                         let actions = machine.fire(timer)
-                        self.originate = machine
+                        setup.originate = machine
                         self.apply(actions)
                     }
                 }
             case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                setup?.timers.removeValue(forKey: timer)?.cancel()
             case .progress(let id, let status, _):
                 relayProgress(from: id, status: status)
             case .answered(let id):
@@ -167,8 +193,10 @@ public final class Call: @unchecked Sendable {
     // MARK: - Outgoing legs
 
     private func launch(_ id: Int, _ leg: DialString.Leg) {
+        guard let setup else { return }
         let stack = b2bua.stack
-        let caller = OutboundInvite.Caller(invite: invite, callerIDNumber: session.caller.callerIDNumber,
+        let session = setup.session
+        let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: callerIDNumber,
                                            callerIDName: session.caller.callerIDName,
                                            variables: session.variables.merging(session.exports) { $1 }.merging(leg.variables) { $1 })
         var request: SIPRequest
@@ -183,7 +211,7 @@ public final class Call: @unchecked Sendable {
                 }
                 guard b2bua.gateways.status(of: name) == .up else {
                     let tried = session.variables["distributor_tried"].map { $0 + " " } ?? ""
-                    session.setVariable("distributor_tried", tried + name)
+                    setup.session.setVariable("distributor_tried", tried + name)
                     logger.notice("Gateway '\(name)' is down!")
                     b2bua.gateways.count(name) { $0.failedCallsOut += 1 }
                     CallMetrics.gatewayLeg(name, answered: false, cause: .gatewayDown)
@@ -193,8 +221,8 @@ public final class Call: @unchecked Sendable {
                 peer = settings.outboundProxy.flatMap { GatewayAddressResolver.resolve($0, transport: proxy.transport) } ?? proxy
                 gatewayName = name
                 b2bua.gateways.count(name) { $0.callsOut += 1 }
-                let tried = session.variables["distributor_tried"].map { $0 + " " } ?? ""
-                session.setVariable("distributor_tried", tried + name)
+                let tried = setup.session.variables["distributor_tried"].map { $0 + " " } ?? ""
+                setup.session.setVariable("distributor_tried", tried + name)
             case .profile(_, let target):
                 request = try OutboundInvite.toTarget(target, caller: caller, stack: stack, transport: .udp)
                 guard let resolved = GatewayAddressResolver.resolve(request.uri.host + (request.uri.port.map { ":\($0)" } ?? ""),
@@ -213,17 +241,24 @@ public final class Call: @unchecked Sendable {
             return feed(id, .failed(cause: .invalidURL, sipStatus: nil))
         }
         request.headers.prepend("Via", "SIP/2.0/\(peer.transport.rawValue) \(stack.advertisedHost):\(stack.port);branch=\(SIPIdentifiers.branch());rport")
-        legs[id] = Leg(id: id, invite: request, peer: peer, gateway: gatewayName)
+        let leg = Leg(id: id, invite: request, peer: peer, gateway: gatewayName)
+        legs[id] = leg
+        legCallIDs.append(leg.callID)
         gateway = gatewayName ?? gateway
-        b2bua.calls.alias(request.callID ?? "", to: self)
-        logger.info("\(uuid): \(session.caller.callerIDNumber) -> \(request.uri) via \(gatewayName ?? peer.description)")
+        b2bua.calls.alias(leg.callID, to: self)
+        logger.info("\(uuid): \(callerIDNumber) -> \(request.uri) via \(gatewayName ?? peer.description)")
         stack.send(request, to: peer) { event in
             self.events.run { self.legEvent(id, event) }
         }
     }
 
     private func legEvent(_ id: Int, _ event: ClientTransactionEvent) {
+        if id == answeredLeg {
+            if case .response(let response) = event, (200...299).contains(response.status) { acknowledgeAnswer() }
+            return
+        }
         guard var leg = legs[id] else { return }
+        defer { forgetEndedLegOnceAnswered(id) }
         switch event {
         case .response(let response) where response.status < 200:
             guard response.status > 100 else { return }
@@ -278,6 +313,13 @@ public final class Call: @unchecked Sendable {
             }
             feed(id, .failed(cause: .normalTemporaryFailure, sipStatus: 503))
         }
+    }
+
+    /// Past the bridge, a leg that ended (a late answer BYEd, a CANCEL answered) is not read again.
+    private func forgetEndedLegOnceAnswered(_ id: Int) {
+        guard phase != .routing && phase != .bridging, legs[id]?.ended == true else { return }
+        legs[id] = nil
+        if legs.isEmpty { legs = [:] }
     }
 
     /// The INVITE again, with digest credentials from the gateway's configuration (once).
@@ -343,6 +385,14 @@ public final class Call: @unchecked Sendable {
         stack.sendStateless(.request(ack), to: leg.peer)
     }
 
+    /// A retransmitted 2xx of the answered leg (its INVITE transaction passes them on, RFC 6026).
+    private func acknowledgeAnswer() {
+        guard let calleeDialog else { return }
+        let stack = b2bua.stack
+        stack.sendStateless(.request(calleeDialog.ack(cseq: answeredInviteCSeq, transport: calleeDialog.peer.transport,
+                                                      host: stack.advertisedHost, port: stack.port)), to: calleeDialog.peer)
+    }
+
     /// A leg that answered after another won, or after the call ended: BYE it.
     private func hangUpLeg(_ leg: Leg, _ answer: SIPResponse) {
         var legDialog = dialog(for: leg, answer: answer)
@@ -353,29 +403,30 @@ public final class Call: @unchecked Sendable {
     // MARK: - Outcomes
 
     private func relayProgress(from id: Int, status: Int) {
-        guard !finalSent, let provisional = legs[id]?.provisional else { return }
+        guard !finalSent, let setup, let provisional = legs[id]?.provisional else { return }
         if provisional.body.isEmpty {
-            guard !sentRinging else { return }
-            sentRinging = true
+            guard !setup.sentRinging else { return }
+            setup.sentRinging = true
         }
-        var response = invite.response(status: status, reason: provisional.reason, toTag: toTag)
+        var response = setup.invite.response(status: status, reason: provisional.reason, toTag: toTag)
         response.headers.add("Contact", ourContact)
         if !provisional.body.isEmpty {
             response.headers.add("Content-Type", provisional.contentType ?? "application/sdp")
             response.body = provisional.body
         }
-        inviteTransaction.respond(response)
+        setup.inviteTransaction.respond(response)
     }
 
     private var ourContact: String {
-        "<sip:\(session.caller.destinationNumber)@\(b2bua.stack.advertisedHost):\(b2bua.stack.port);transport=\(callerPeer.transport.rawValue.lowercased())>"
+        "<sip:\(destinationNumber)@\(b2bua.stack.advertisedHost):\(b2bua.stack.port);transport=\(callerPeer.transport.rawValue.lowercased())>"
     }
 
     private func bridged(_ id: Int) {
-        guard let leg = legs[id], let answer = leg.answer else { return }
-        originate = nil
+        guard let setup, let leg = legs[id], let answer = leg.answer else { return }
         answeredLeg = id
+        answeredInviteCSeq = leg.invite.cseq?.number ?? 1
         calleeDialog = dialog(for: leg, answer: answer)
+        let invite = setup.invite
         var response = invite.response(status: 200, toTag: toTag)
         response.headers.add("Contact", ourContact)
         if !answer.body.isEmpty {
@@ -387,42 +438,52 @@ public final class Call: @unchecked Sendable {
                               remoteTarget: contact, routeSet: invite.headers.elements("Record-Route"), peer: callerPeer, localCSeq: 0)
         finalSent = true
         phase = .answered
-        inviteTransaction.respond(response)
+        setup.inviteTransaction.respond(response)
         publish("CHANNEL_ANSWER")
         if let gateway = leg.gateway { CallMetrics.gatewayLeg(gateway, answered: true) }
         logger.info("\(uuid): answered by \(leg.gateway ?? leg.peer.description)")
         keepOnlyWhatAnAnsweredCallNeeds(answered: id)
     }
 
-    /// An answered call lives on its dialogs. The legs' INVITEs shrink to the headers a
-    /// CANCEL, an ACK or a BYE is built from; the caller's INVITE, the answer and the
-    /// provisional response are no longer read (the answer only marks the leg answered).
+    /// An answered call lives on its dialogs: the dialplan run, the caller's INVITE and the
+    /// answered leg are not read again. Legs still being stopped keep the headers a CANCEL,
+    /// an ACK or a BYE is built from, until they end.
     private func keepOnlyWhatAnAnsweredCallNeeds(answered id: Int) {
-        invite = SIPRequest(method: invite.method, uri: invite.uri)
-        for (legID, leg) in legs {
-            legs[legID]?.invite = leg.invite.skeleton
+        dropSetup()
+        // A new table rather than removals, which would keep the old one's storage.
+        var stopping: [Int: Leg] = [:]
+        for (legID, var leg) in legs where legID != id && !leg.ended {
+            leg.invite = leg.invite.skeleton
+            leg.provisional = leg.provisional.map { SIPResponse(status: $0.status) }
+            stopping[legID] = leg
         }
-        legs[id]?.provisional = nil
-        legs[id]?.answer = SIPResponse(status: 200)
+        legs = stopping
+    }
+
+    private func dropSetup() {
+        guard let setup else { return }
+        for timer in setup.timers.values { timer.cancel() }
+        self.setup = nil
     }
 
     private func bridgeFailed(_ cause: HangupCause, sipStatus: Int?) {
-        originate = nil
+        guard let setup else { return }
+        setup.originate = nil
         phase = .routing
-        session.setVariable("originate_failed_cause", cause.name)
-        if let sipStatus { session.setVariable("last_bridge_proto_specific_hangup_cause", "sip:\(sipStatus)") }
+        setup.session.setVariable("originate_failed_cause", cause.name)
+        if let sipStatus { setup.session.setVariable("last_bridge_proto_specific_hangup_cause", "sip:\(sipStatus)") }
         logger.info("\(uuid): bridge failed with \(cause.name)\(sipStatus.map { " (SIP \($0))" } ?? "")")
-        if continuesAfterFailure(cause) {
-            run(session.next())
+        if continuesAfterFailure(cause, setup.session.variables) {
+            run(setup.session.next())
         } else {
             reject(cause, explicitStatus: nil, noRoute: false)
         }
     }
 
     /// `switch_channel_handle_cause`: whether the dialplan goes on after a failed bridge.
-    private func continuesAfterFailure(_ cause: HangupCause) -> Bool {
-        let continueOnFail = session.variables["continue_on_fail"]
-        let failureCauses = session.variables["failure_causes"]
+    private func continuesAfterFailure(_ cause: HangupCause, _ variables: [String: String]) -> Bool {
+        let continueOnFail = variables["continue_on_fail"]
+        let failureCauses = variables["failure_causes"]
         func listed(_ list: String) -> Bool {
             list.split(separator: ",").map { $0.trimmed().uppercased() }.contains { $0 == cause.name || $0 == String(cause.rawValue) }
         }
@@ -440,19 +501,20 @@ public final class Call: @unchecked Sendable {
     /// Ends an unanswered call with a final response: the gateway's own code when it gave one
     /// (unless `sip_ignore_remote_cause`), else FreeSWITCH's table for the cause.
     private func reject(_ cause: HangupCause, explicitStatus: (Int, String?)?, noRoute: Bool) {
-        guard !finalSent else { return end() }
+        guard !finalSent, let setup else { return end() }
+        let variables = setup.session.variables
         var status = noRoute ? 404 : SIPCauseMapping.sipStatus(for: cause)
         var reason: String?
         if let explicitStatus {
             (status, reason) = explicitStatus
-        } else if !noRoute, !switchTrue(session.variables["sip_ignore_remote_cause"]),
-                  let remote = session.variables["last_bridge_proto_specific_hangup_cause"], remote.hasPrefix("sip:"),
+        } else if !noRoute, !switchTrue(variables["sip_ignore_remote_cause"]),
+                  let remote = variables["last_bridge_proto_specific_hangup_cause"], remote.hasPrefix("sip:"),
                   let code = Int(remote.dropFirst(4)), (300...699).contains(code) {
             status = code
         }
         finalSent = true
         hangupCause = cause
-        inviteTransaction.respond(status: status, reason: reason, toTag: toTag)
+        setup.inviteTransaction.respond(status: status, reason: reason, toTag: toTag)
         logger.info("\(uuid): rejected with \(status) (\(cause.name))")
         end()
     }
@@ -460,9 +522,8 @@ public final class Call: @unchecked Sendable {
     private func end() {
         guard phase != .ended else { return }
         phase = .ended
-        for timer in timers.values { timer.cancel() }
-        timers = [:]
-        b2bua.calls.remove(self, callIDs: legs.values.map(\.callID))
+        dropSetup()
+        b2bua.calls.remove(self, callIDs: legCallIDs)
         publish("CHANNEL_HANGUP_COMPLETE", extra: [("Hangup-Cause", hangupCause.name)])
         CallMetrics.ended(answered: callerDialog != nil, cause: hangupCause)
         logger.info("\(uuid): ended; \(b2bua.calls.count) call(s) in progress")
@@ -472,12 +533,12 @@ public final class Call: @unchecked Sendable {
 
     func callerCancelled(_ inviteTransaction: ServerTransaction?) {
         events.run {
-            guard self.phase == .routing || self.phase == .bridging, !self.finalSent else { return }
-            self.originate = nil
+            guard self.phase == .routing || self.phase == .bridging, !self.finalSent, let setup = self.setup else { return }
+            setup.originate = nil
             for id in self.legs.keys.sorted() { self.stopLeg(id) }
             self.finalSent = true
             self.hangupCause = .originatorCancel
-            self.inviteTransaction.respond(status: 487, toTag: self.toTag)
+            setup.inviteTransaction.respond(status: 487, toTag: self.toTag)
             self.logger.info("\(self.uuid): cancelled by the caller")
             self.end()
         }
@@ -491,9 +552,8 @@ public final class Call: @unchecked Sendable {
 
     func strayResponse(_ response: SIPResponse) {
         events.run {
-            guard (200...299).contains(response.status), let id = self.answeredLeg, let leg = self.legs[id],
-                  response.callID == leg.callID else { return }
-            self.acknowledge(leg, response)
+            guard (200...299).contains(response.status), self.answeredLeg != nil, response.callID == self.calleeDialog?.callID else { return }
+            self.acknowledgeAnswer()
         }
     }
 
@@ -563,7 +623,7 @@ public final class Call: @unchecked Sendable {
                 if var caller = self.callerDialog { self.b2bua.stack.send(caller.request("BYE"), to: caller.peer) { _ in }; self.callerDialog = caller }
                 self.end()
             case .routing, .bridging:
-                self.originate = nil
+                self.setup?.originate = nil
                 for id in self.legs.keys.sorted() { self.stopLeg(id) }
                 self.reject(cause, explicitStatus: nil, noRoute: false)
             }

@@ -7,8 +7,8 @@ public enum CallCommands {
         commands.register(APICommand(name: "show", syntax: "calls [count]", summary: "Calls in progress") { arguments in
             let words = ArgumentSplitter.split(arguments).map { $0.lowercased() }
             guard words.first == "calls" || words.first == "channels" else { return "-USAGE: show calls [count]\n" }
+            if words.count > 1, words[1] == "count" { return "\(calls.count) total.\n" }
             let all = calls.all
-            if words.count > 1, words[1] == "count" { return "\(all.count) total.\n" }
             var text = "uuid,direction,created_epoch,cid_num,dest,gateway,callstate\n"
             for call in all { text += call.summary + "\n" }
             return text + "\n\(all.count) total.\n"

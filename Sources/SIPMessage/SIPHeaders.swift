@@ -55,6 +55,10 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         fields.append(Field(name: name, value: value))
     }
 
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     mutating func append(_ field: Field) {
         fields.append(field)
     }

@@ -13,7 +13,8 @@ public struct ServerInviteTransaction: Sendable {
     private let reliable: Bool
     private var lastResponse: SIPResponse?
     private var retransmitInterval: Duration
-    private var acknowledged = false
+    /// A 2xx was sent and its ACK has not come yet.
+    public private(set) var awaitsAck = false
 
     public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {
         self.request = request
@@ -34,6 +35,7 @@ public struct ServerInviteTransaction: Sendable {
             return [.cancel(.trying), .send(.response(response))]
         case (.proceeding, 200...299):
             state = .accepted
+            awaitsAck = true
             lastResponse = response
             request = request.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.l, after: timers.transactionTimeout)]
@@ -61,8 +63,8 @@ public struct ServerInviteTransaction: Sendable {
                 state = .confirmed
                 lastResponse = nil
                 return [.cancel(.g), .cancel(.h), .schedule(.i, after: reliable ? .zero : timers.t4)]
-            case .accepted where !acknowledged:
-                acknowledged = true
+            case .accepted where awaitsAck:
+                awaitsAck = false
                 lastResponse = nil
                 return [.cancel(.retransmit2xx), .deliver(.request(request))]
             default:
@@ -86,7 +88,7 @@ public struct ServerInviteTransaction: Sendable {
         case (.completed, .g):
             retransmitInterval = min(retransmitInterval * 2, timers.t2)
             return (lastResponse.map { [.send(.response($0))] } ?? []) + [.schedule(.g, after: retransmitInterval)]
-        case (.accepted, .retransmit2xx) where !acknowledged:
+        case (.accepted, .retransmit2xx) where awaitsAck:
             retransmitInterval = min(retransmitInterval * 2, timers.t2)
             return (lastResponse.map { [.send(.response($0))] } ?? []) + [.schedule(.retransmit2xx, after: retransmitInterval)]
         case (.completed, .h):
@@ -97,7 +99,7 @@ public struct ServerInviteTransaction: Sendable {
             return [.terminated]
         case (.accepted, .l):
             state = .terminated
-            return [.cancel(.retransmit2xx)] + (acknowledged ? [] : [.timedOut]) + [.terminated]
+            return [.cancel(.retransmit2xx)] + (awaitsAck ? [.timedOut] : []) + [.terminated]
         default:
             return []
         }

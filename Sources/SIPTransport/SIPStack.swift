@@ -277,7 +277,7 @@ public final class SIPStack: Sendable {
             }
             if let effects = table.update(key, acknowledge) {
                 perform(effects, key: key)
-            } else if let accepted = table.acceptedTransaction(for: request), let effects = table.update(accepted, acknowledge) {
+            } else if let accepted = table.takeAcceptedTransaction(for: request), let effects = table.update(accepted, acknowledge) {
                 perform(effects, key: accepted)
             } else {
                 user.withLock { $0 }?.receive(ack: request, from: peer)

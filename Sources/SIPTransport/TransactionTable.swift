@@ -104,6 +104,7 @@ final class TransactionTable: Sendable {
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
         var terminated = false
+        var unacknowledged2xx = false
         func run(_ entry: inout Entry) -> Effects? {
             if let firing {
                 guard entry.timers[firing.timer] == firing.id else { return nil }
@@ -129,6 +130,7 @@ final class TransactionTable: Sendable {
                     effects.actions.append(action)
                 }
             }
+            if terminated, case .serverInvite(let invite) = entry.machine { unacknowledged2xx = invite.awaitsAck }
             // Copied only when a time-out or the end of an INVITE's dialog bookkeeping needs it.
             if needsRequest { effects.request = entry.machine.request }
             return effects
@@ -146,7 +148,8 @@ final class TransactionTable: Sendable {
         for (timer, after, id) in effects?.timers ?? [] { wheel.add(timer, for: key, after: after, id: id) }
         if terminated {
             counter.subtract(1, ordering: .relaxed)
-            if let request = effects?.request, request.method == "INVITE" {
+            // An acknowledged 2xx left `accepted` with its ACK.
+            if unacknowledged2xx, let request = effects?.request {
                 accepted.withLock { accepted in
                     accepted[Self.dialogKey(request)] = nil
                     accepted.shrinkIfSparse()
@@ -160,8 +163,13 @@ final class TransactionTable: Sendable {
         accepted.withLock { $0[Self.dialogKey(request)] = key }
     }
 
-    func acceptedTransaction(for ack: SIPRequest) -> TransactionKey? {
-        accepted.withLock { $0[Self.dialogKey(ack)] }
+    /// The transaction whose 2xx `ack` acknowledges, taken out of the map: a retransmitted
+    /// ACK goes to the TU, as RFC 6026 has it, and the map holds only 2xx still unacknowledged.
+    func takeAcceptedTransaction(for ack: SIPRequest) -> TransactionKey? {
+        accepted.withLock { accepted in
+            defer { accepted.shrinkIfSparse() }
+            return accepted.removeValue(forKey: Self.dialogKey(ack))
+        }
     }
 
     static func dialogKey(_ request: SIPRequest) -> String {

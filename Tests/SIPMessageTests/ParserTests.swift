@@ -15,6 +15,19 @@ struct ParserTests {
         return (error.reason, error.status, partial != nil)
     }
 
+    @Test func skeletonKeepsWhatMatchesAndAnswersTheRequest() throws {
+        let skeleton = try request(Samples.invite).skeleton
+        #expect(skeleton.headers.map(\.name) == ["Via", "From", "To", "Call-ID", "CSeq"])
+        #expect(skeleton.body.isEmpty)
+        #expect(skeleton.essentials == nil)
+        #expect(skeleton.uri.user == "1004")
+        #expect(skeleton.callID == "1-12345@127.0.0.1")
+        #expect(skeleton.cseq == CSeq(number: 1, method: "INVITE"))
+        #expect(skeleton.from?.tag == "a73kszlfl")
+        #expect(skeleton.topVia?.branch == "z9hG4bK-524287-1")
+        #expect(skeleton.response(status: 487, toTag: "x").headers["Via"] == "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-524287-1;rport")
+    }
+
     @Test func inviteWithSDP() throws {
         let invite = try request(Samples.invite)
         #expect(invite.method == "INVITE")

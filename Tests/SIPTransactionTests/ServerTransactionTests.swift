@@ -73,7 +73,9 @@ struct ServerTransactionTests {
         driver.apply(transaction.send(Messages.response(200, to: invite)))
         driver.advance(to: .seconds(2)) { transaction.fire($0) }
         #expect(driver.sentTimes == [0, 0.5, 1.5])
+        #expect(transaction.awaitsAck)
         driver.apply(transaction.receive(Messages.request("ACK", branch: "z9hG4bK-ack")))
+        #expect(!transaction.awaitsAck)
         driver.apply(transaction.receive(Messages.request("ACK", branch: "z9hG4bK-ack")))
         #expect(driver.delivered.count == 2)
         driver.advance(to: .seconds(40)) { transaction.fire($0) }

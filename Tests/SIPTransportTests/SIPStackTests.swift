@@ -23,7 +23,11 @@ struct SIPStackTests {
             if let answer { transaction.respond(status: answer, toTag: "t") }
         }
 
-        func receive(ack: SIPRequest, from peer: SIPPeer) {}
+        let acks = Mutex<[SIPRequest]>([])
+
+        func receive(ack: SIPRequest, from peer: SIPPeer) {
+            acks.withLock { $0.append(ack) }
+        }
     }
 
     private func withStack(_ user: any SIPTransactionUser, timers: TransactionTimers = TransactionTimers(),
@@ -132,6 +136,38 @@ struct SIPStackTests {
             _ = peer.drain(quietFor: 0.3)
             #expect(peer.receive(within: 0.5) == nil)
             #expect(stack.transactionCount <= 1)
+        }
+    }
+
+    /// The ACK of a 2xx has a branch of its own: the first one stops the 2xx's retransmissions;
+    /// the transaction then forgets the dialog, so a repeated ACK goes to the TU (RFC 6026).
+    @Test func successIsRetransmittedUntilItsACKAndRepeatedACKsReachTheTU() async throws {
+        let timers = TransactionTimers(t1: .milliseconds(50), t2: .milliseconds(200), t4: .milliseconds(200))
+        let user = RecordingUser(answer: 200)
+        try await withStack(user, timers: timers) { stack in
+            let peer = try UDPSocket()
+            peer.send(invite(from: peer.port), to: stack.port)
+            #expect(response(peer.receive(within: 2))?.status == 200)
+            #expect(response(peer.receive(within: 1))?.status == 200)
+            let ack = """
+                ACK sip:1004@127.0.0.1 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:\(peer.port);branch=z9hG4bK-ack;rport
+                Max-Forwards: 70
+                From: <sip:1003@127.0.0.1>;tag=f1
+                To: <sip:1004@127.0.0.1>;tag=t
+                Call-ID: stack-test-1
+                CSeq: 1 ACK
+                Content-Length: 0
+
+
+                """
+            peer.send(ack, to: stack.port)
+            _ = peer.drain(quietFor: 0.3)
+            #expect(peer.receive(within: 0.5) == nil)
+            peer.send(ack, to: stack.port)
+            let deadline = Date().addingTimeInterval(2)
+            while user.acks.withLock({ $0.count }) < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            #expect(user.acks.withLock { $0.map(\.method) } == ["ACK", "ACK"])
         }
     }
 
