@@ -21,10 +21,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import percentile
+from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, percentile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCENARIOS = os.path.join(ROOT, "Tests", "Interop", "scenarios")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -36,7 +34,7 @@ def sipp(args, cwd, limit):
 def start_gateway(port, media, cwd):
     return subprocess.Popen(["sipp", "-sf", os.path.join(SCENARIOS, "bench_gateway.xml"), "-i", "127.0.0.1",
                              "-p", str(port), "-mp", str(media), "-ci", "127.0.0.1", "-nostdin",
-                             "-timeout", "3600s", "-max_recv_loops", "10000"],
+                             "-timeout", "3600s", "-max_recv_loops", "10000", "-buff_size", SOCKET_BUFFER],
                             cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -96,7 +94,8 @@ def call(port, rate, seconds, cwd, latency=False):
     calls = rate * seconds
     args = [f"127.0.0.1:{port}", "-sf", os.path.join(SCENARIOS, "bench_uac.xml"), "-s", "9980", "-r", str(rate),
             "-m", str(calls), "-l", str(rate * 12), "-i", "127.0.0.1", "-p", "25060", "-mp", "26000", "-ci", "127.0.0.1",
-            "-nostdin", "-timeout", f"{seconds + 30}s", "-recv_timeout", "10s", "-trace_stat", "-stf", stats, "-fd", "3600"]
+            "-nostdin", "-timeout", f"{seconds + 30}s", "-recv_timeout", "10s", "-trace_stat", "-stf", stats, "-fd", "3600",
+            "-buff_size", SOCKET_BUFFER]
     if latency:
         args += ["-trace_rtt", "-rtt_freq", "1"]
     sipp(args, cwd, seconds + 40)

@@ -5,7 +5,8 @@ import SIPMessage
 /// RFC 2543 peer whose branch lacks the magic cookie, the dialog and sequence identifiers.
 public enum TransactionKey: Hashable, Sendable {
     case branch(String, sentBy: String, method: String)
-    case legacy(callID: String, cseq: UInt32, method: String, fromTag: String, toTag: String, via: String, requestURI: String)
+    /// Boxed: it is rare, and inline it would make every key (in the table and the timer wheel) three times larger.
+    indirect case legacy(callID: String, cseq: UInt32, method: String, fromTag: String, toTag: String, via: String, requestURI: String)
 
     /// The server transaction a request belongs to.
     public static func server(for request: SIPRequest) -> TransactionKey? {
