@@ -25,10 +25,13 @@ public final class Call: @unchecked Sendable {
         let gateway: String?
         var provisional: SIPResponse?
         var answer: SIPResponse?
+        /// The dialog the answer made, built once for its ACK, a BYE or the bridge.
+        var answerDialog: Dialog?
         var stopRequested = false
         var ended = false
         var authenticated = false
         var callID: String { invite.callID ?? "" }
+        var inviteCSeq: UInt32 { invite.cseq?.number ?? 1 }
     }
 
     /// What only a call that is not answered yet needs: the caller's INVITE and its transaction,
@@ -267,15 +270,17 @@ public final class Call: @unchecked Sendable {
             if leg.stopRequested { sendCancel(leg) }
             feed(id, .provisional(status: response.status, hasSDP: !response.body.isEmpty))
         case .response(let response) where response.status < 300:
-            if leg.answer != nil {
-                acknowledge(leg, response)
+            if let answered = leg.answerDialog {
+                acknowledge(answered, inviteCSeq: leg.inviteCSeq)
                 return
             }
+            let answered = dialog(for: leg, answer: response)
             leg.answer = response
+            leg.answerDialog = answered
             legs[id] = leg
-            acknowledge(leg, response)
+            acknowledge(answered, inviteCSeq: leg.inviteCSeq)
             if leg.stopRequested || phase != .bridging {
-                hangUpLeg(leg, response)
+                hangUpLeg(leg.id, answered)
                 return
             }
             feed(id, .answered)
@@ -352,8 +357,8 @@ public final class Call: @unchecked Sendable {
         guard var leg = legs[id], !leg.ended else { return }
         leg.stopRequested = true
         legs[id] = leg
-        if let answer = leg.answer {
-            hangUpLeg(leg, answer)
+        if let answered = leg.answerDialog {
+            hangUpLeg(id, answered)
         } else if leg.provisional != nil {
             sendCancel(leg)
         }
@@ -378,26 +383,24 @@ public final class Call: @unchecked Sendable {
                       peer: leg.peer, localCSeq: leg.invite.cseq?.number ?? 1)
     }
 
-    private func acknowledge(_ leg: Leg, _ answer: SIPResponse) {
+    /// The ACK of a 2xx (each retransmission of it too), a transaction of its own.
+    private func acknowledge(_ dialog: Dialog, inviteCSeq: UInt32) {
         let stack = b2bua.stack
-        let ack = dialog(for: leg, answer: answer).ack(cseq: leg.invite.cseq?.number ?? 1, transport: leg.peer.transport,
-                                                        host: stack.advertisedHost, port: stack.port)
-        stack.sendStateless(.request(ack), to: leg.peer)
+        let ack = dialog.ack(cseq: inviteCSeq, transport: dialog.peer.transport, host: stack.advertisedHost, port: stack.port)
+        stack.sendStateless(.request(ack), to: dialog.peer)
     }
 
     /// A retransmitted 2xx of the answered leg (its INVITE transaction passes them on, RFC 6026).
     private func acknowledgeAnswer() {
         guard let calleeDialog else { return }
-        let stack = b2bua.stack
-        stack.sendStateless(.request(calleeDialog.ack(cseq: answeredInviteCSeq, transport: calleeDialog.peer.transport,
-                                                      host: stack.advertisedHost, port: stack.port)), to: calleeDialog.peer)
+        acknowledge(calleeDialog, inviteCSeq: answeredInviteCSeq)
     }
 
     /// A leg that answered after another won, or after the call ended: BYE it.
-    private func hangUpLeg(_ leg: Leg, _ answer: SIPResponse) {
-        var legDialog = dialog(for: leg, answer: answer)
-        b2bua.stack.send(legDialog.request("BYE"), to: leg.peer) { _ in }
-        legs[leg.id]?.ended = true
+    private func hangUpLeg(_ id: Int, _ answered: Dialog) {
+        var legDialog = answered
+        b2bua.stack.send(legDialog.request("BYE"), to: legDialog.peer) { _ in }
+        legs[id]?.ended = true
     }
 
     // MARK: - Outcomes
@@ -422,10 +425,10 @@ public final class Call: @unchecked Sendable {
     }
 
     private func bridged(_ id: Int) {
-        guard let setup, let leg = legs[id], let answer = leg.answer else { return }
+        guard let setup, let leg = legs[id], let answer = leg.answer, let answered = leg.answerDialog else { return }
         answeredLeg = id
-        answeredInviteCSeq = leg.invite.cseq?.number ?? 1
-        calleeDialog = dialog(for: leg, answer: answer)
+        answeredInviteCSeq = leg.inviteCSeq
+        calleeDialog = answered
         let invite = setup.invite
         var response = invite.response(status: 200, toTag: toTag)
         response.headers.add("Contact", ourContact)

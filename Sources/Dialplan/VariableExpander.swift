@@ -23,38 +23,41 @@ public struct VariableExpander: Sendable {
         expand(Substring(text), depth: 0, lookup: lookup)
     }
 
+    /// Scans UTF-8 bytes, not characters: every delimiter is ASCII, so a byte position found
+    /// is always a character boundary, and the text between references is copied in one piece.
     private func expand(_ text: Substring, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
-        guard text.contains("$") else { return String(text) }
+        let bytes = text.utf8
+        guard bytes.contains(UInt8(ascii: "$")) else { return String(text) }
         guard depth <= Self.recursionLimit else {
             logger.error("variable expansion nested deeper than \(Self.recursionLimit) levels; left as it is: \(text)")
             return String(text)
         }
         var output = ""
+        var copiedUpTo = text.startIndex
         var index = text.startIndex
         while index < text.endIndex {
-            let character = text[index]
-            guard character == "$" else {
-                output.append(character)
-                index = text.index(after: index)
+            guard bytes[index] == UInt8(ascii: "$") else {
+                index = bytes.index(after: index)
                 continue
             }
-            let afterDollar = text.index(after: index)
-            let isGlobal = text[afterDollar...].hasPrefix("${")
-            guard isGlobal || text[afterDollar...].hasPrefix("{") else {
-                output.append(character)
+            let afterDollar = bytes.index(after: index)
+            let rest = bytes[afterDollar...]
+            let isGlobal = rest.starts(with: "${".utf8)
+            guard isGlobal || rest.first == UInt8(ascii: "{") else {
                 index = afterDollar
                 continue
             }
-            let open = isGlobal ? text.index(after: afterDollar) : afterDollar
-            guard let close = Self.matchingBrace(in: text, from: open) else {
-                output += text[index...]
-                break
-            }
-            let inner = text[text.index(after: open)..<close]
+            let open = isGlobal ? bytes.index(after: afterDollar) : afterDollar
+            // Without its closing brace, the rest stays as it is.
+            guard let close = Self.matchingBrace(in: text, from: open) else { break }
+            output += text[copiedUpTo..<index]
+            let inner = text[bytes.index(after: open)..<close]
             output += isGlobal ? globals[expand(inner, depth: depth + 1, lookup: lookup)] ?? ""
                 : resolve(inner, depth: depth, lookup: lookup)
-            index = text.index(after: close)
+            index = bytes.index(after: close)
+            copiedUpTo = index
         }
+        output += text[copiedUpTo...]
         return output
     }
 
@@ -102,16 +105,17 @@ public struct VariableExpander: Sendable {
 
     private static func matchingBrace(in text: Substring, from open: Substring.Index) -> Substring.Index? {
         var depth = 0
+        let bytes = text.utf8
         var index = open
-        while index < text.endIndex {
-            switch text[index] {
-            case "{": depth += 1
-            case "}":
+        while index < bytes.endIndex {
+            switch bytes[index] {
+            case UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: "}"):
                 depth -= 1
                 if depth == 0 { return index }
             default: break
             }
-            index = text.index(after: index)
+            index = bytes.index(after: index)
         }
         return nil
     }

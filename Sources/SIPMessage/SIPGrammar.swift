@@ -3,8 +3,22 @@ import TextTrimming
 public enum SIPGrammar {
     /// Splits a header value at commas that are not inside quotes or `<...>`.
     public static func splitList(_ value: String) -> [String] {
-        let utf8 = value.utf8
         var parts: [String] = []
+        forEachListElement(value) { parts.append($0); return true }
+        return parts
+    }
+
+    /// The first element of a list header (the top Via), without splitting the rest.
+    public static func firstListElement(_ value: String) -> String? {
+        var first: String?
+        forEachListElement(value) { first = $0; return false }
+        return first
+    }
+
+    /// Calls `body` with each non-empty, trimmed element of a comma list (commas inside quotes
+    /// or `<>` do not count) until it returns false.
+    private static func forEachListElement(_ value: String, _ body: (String) -> Bool) {
+        let utf8 = value.utf8
         var start = utf8.startIndex
         var index = utf8.startIndex
         var inQuotes = false
@@ -22,7 +36,7 @@ public enum SIPGrammar {
                 inAngle = false
             case UInt8(ascii: ",") where !inQuotes && !inAngle:
                 let part = value[start..<index].trimmed()
-                if !part.isEmpty { parts.append(part) }
+                if !part.isEmpty, !body(part) { return }
                 start = utf8.index(after: index)
             default:
                 break
@@ -30,8 +44,7 @@ public enum SIPGrammar {
             index = utf8.index(after: index)
         }
         let part = value[start..<utf8.endIndex].trimmed()
-        if !part.isEmpty { parts.append(part) }
-        return parts
+        if !part.isEmpty { _ = body(part) }
     }
 
     /// Equal ignoring ASCII case, without building lowercased copies (parameter look-ups run

@@ -132,7 +132,7 @@ extension SIPMessageHeaders {
     public var from: NameAddress? { essentials?.from ?? headers["From"].flatMap { try? NameAddress($0) } }
     public var to: NameAddress? { essentials?.to ?? headers["To"].flatMap { try? NameAddress($0) } }
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
-    public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap { SIPGrammar.splitList($0).first }.flatMap { try? Via($0) } }
+    public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap(SIPGrammar.firstListElement).flatMap { try? Via($0) } }
     public var maxForwards: Int? { headers["Max-Forwards"].flatMap { Int($0.trimmed()) } }
     public var contentType: String? { headers["Content-Type"] }
 }

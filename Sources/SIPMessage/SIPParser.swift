@@ -192,20 +192,34 @@ public enum SIPParser {
 
     /// The headers without which no transaction can be matched or answered.
     static func validate(_ headers: SIPHeaders, method: String?) throws(SIPParseError) -> SIPEssentials {
-        guard let callID = headers["Call-ID"], !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
-        guard headers.values("Call-ID").count == 1 else { throw SIPParseError("more than one Call-ID header") }
-        guard let cseqText = headers["CSeq"] else { throw SIPParseError("missing CSeq header") }
+        // One pass over the fields instead of a look-up (and a list) per header checked.
+        var callID: String?, cseqText: String?, fromText: String?, toText: String?, viaText: String?, maxForwards: String?
+        var callIDCount = 0, fromCount = 0, toCount = 0
+        for field in headers {
+            switch field.key {
+            case "call-id": callIDCount += 1; if callID == nil { callID = field.value }
+            case "cseq": if cseqText == nil { cseqText = field.value }
+            case "from": fromCount += 1; if fromText == nil { fromText = field.value }
+            case "to": toCount += 1; if toText == nil { toText = field.value }
+            case "via": if viaText == nil { viaText = field.value }
+            case "max-forwards": if maxForwards == nil { maxForwards = field.value }
+            default: continue
+            }
+        }
+        guard let callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
+        guard callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }
+        guard let cseqText else { throw SIPParseError("missing CSeq header") }
         let cseq = try CSeq(cseqText)
-        guard let fromText = headers["From"] else { throw SIPParseError("missing From header") }
-        guard let toText = headers["To"] else { throw SIPParseError("missing To header") }
-        guard headers.values("From").count == 1, headers.values("To").count == 1 else {
+        guard let fromText else { throw SIPParseError("missing From header") }
+        guard let toText else { throw SIPParseError("missing To header") }
+        guard fromCount == 1, toCount == 1 else {
             throw SIPParseError("more than one From or To header")
         }
         let from = try NameAddress(fromText)
         let to = try NameAddress(toText)
-        guard let topViaText = headers["Via"].flatMap({ SIPGrammar.splitList($0).first }) else { throw SIPParseError("missing Via header") }
+        guard let topViaText = viaText.flatMap(SIPGrammar.firstListElement) else { throw SIPParseError("missing Via header") }
         let topVia = try Via(topViaText)
-        if let maxForwards = headers["Max-Forwards"] {
+        if let maxForwards {
             guard let value = Int(maxForwards.trimmed()), (0...255).contains(value) else {
                 throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
             }
