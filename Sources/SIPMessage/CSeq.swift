@@ -8,15 +8,25 @@ public struct CSeq: Hashable, Sendable, CustomStringConvertible {
         self.method = method
     }
 
+    /// Two words separated by spaces or tabs, found by bytes.
     public init(_ text: String) throws(SIPParseError) {
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count == 2 else { throw SIPParseError("bad CSeq \"\(text)\"") }
-        guard parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = UInt32(parts[0]) else {
-            throw SIPParseError("CSeq number \"\(parts[0])\" is not a 32-bit number")
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        func word() -> Substring {
+            while index < utf8.endIndex, utf8[index] == 0x20 || utf8[index] == 0x09 { index = utf8.index(after: index) }
+            let start = index
+            while index < utf8.endIndex, utf8[index] != 0x20, utf8[index] != 0x09 { index = utf8.index(after: index) }
+            return text[start..<index]
         }
-        guard SIPGrammar.isToken(parts[1]) else { throw SIPParseError("bad CSeq method \"\(parts[1])\"") }
+        let numberText = word()
+        let methodText = word()
+        guard !numberText.isEmpty, !methodText.isEmpty, word().isEmpty else { throw SIPParseError("bad CSeq \"\(text)\"") }
+        guard numberText.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = UInt32(numberText) else {
+            throw SIPParseError("CSeq number \"\(numberText)\" is not a 32-bit number")
+        }
+        guard SIPGrammar.isToken(methodText) else { throw SIPParseError("bad CSeq method \"\(methodText)\"") }
         self.number = number
-        method = String(parts[1])
+        method = String(methodText)
     }
 
     public var description: String { "\(number) \(method)" }

@@ -49,7 +49,7 @@ public enum SIPGrammar {
 
     /// Equal ignoring ASCII case, without building lowercased copies (parameter look-ups run
     /// several times per message).
-    public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+    public static func equalsIgnoringCase(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
         func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         return zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
@@ -109,6 +109,7 @@ public enum SIPGrammar {
         var inner = text
         if inner.hasPrefix("\"") { inner = inner.dropFirst() }
         if inner.hasSuffix("\""), !inner.isEmpty { inner = inner.dropLast() }
+        guard inner.utf8.contains(UInt8(ascii: "\\")) else { return String(inner) }
         var result = ""
         var escaped = false
         for character in inner {

@@ -70,13 +70,13 @@ public enum SIPParser {
             if isResponse {
                 (status, reason) = try parseStatusLine(startLine)
             } else {
-                let parts = startLine.split(separator: " ", omittingEmptySubsequences: false)
+                let parts = Self.splitOnSpaces(startLine, maxSplits: .max)
                 guard parts.count == 3, SIPGrammar.isToken(parts[0]) else {
                     throw SIPParseError("bad request line")
                 }
                 method = String(parts[0])
                 partial = SIPRequest(method: method, uri: SIPURI(host: "invalid"), headers: headers)
-                guard parts[2].uppercased() == "SIP/2.0" else {
+                guard SIPGrammar.equalsIgnoringCase(parts[2], "SIP/2.0") else {
                     throw SIPParseError("SIP version \(parts[2]) is not supported", status: 505)
                 }
                 let parsedURI = try SIPURI(String(parts[1]))
@@ -117,13 +117,18 @@ public enum SIPParser {
     }
 
     static func parseStatusLine(_ line: String) throws(SIPParseError) -> (Int, String) {
-        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        let parts = splitOnSpaces(line, maxSplits: 2)
         guard parts.count >= 2 else { throw SIPParseError("bad status line") }
-        guard parts[0].uppercased() == "SIP/2.0" else { throw SIPParseError("SIP version \(parts[0]) is not supported", status: 505) }
-        guard parts[1].count == 3, let status = Int(parts[1]), (100...699).contains(status) else {
+        guard SIPGrammar.equalsIgnoringCase(parts[0], "SIP/2.0") else { throw SIPParseError("SIP version \(parts[0]) is not supported", status: 505) }
+        guard parts[1].utf8.count == 3, let status = Int(parts[1]), (100...699).contains(status) else {
             throw SIPParseError("bad status code \"\(parts[1])\"")
         }
         return (status, parts.count == 3 ? String(parts[2]) : "")
+    }
+
+    /// A start line's parts, split on single spaces by bytes (not by characters).
+    private static func splitOnSpaces(_ line: String, maxSplits: Int) -> [Substring] {
+        line.utf8.split(separator: UInt8(ascii: " "), maxSplits: maxSplits, omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     static func parseHeaders(_ bytes: [UInt8], lines: ArraySlice<Range<Int>>) -> Swift.Result<SIPHeaders, SIPParseError> {
