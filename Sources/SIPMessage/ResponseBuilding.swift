@@ -2,16 +2,28 @@ extension SIPRequest {
     /// A response to this request (RFC 3261 §8.2.6): Via, From, To, Call-ID and CSeq copied,
     /// the To tag added when given and absent; a 100 also echoes Timestamp.
     public func response(status: Int, reason: String? = nil, toTag: String? = nil) -> SIPResponse {
+        // The fields are copied as they are, found in one pass: no look-up per header.
         var headers = SIPHeaders()
-        for via in self.headers.values("Via") { headers.add("Via", via) }
-        if let from = self.headers["From"] { headers.add("From", from) }
-        if var to = self.headers["To"] {
-            if let toTag, status > 100, (try? NameAddress(to))?.tag == nil { to += ";tag=" + toTag }
-            headers.add("To", to)
+        var from: SIPHeaders.Field?, to: SIPHeaders.Field?, callID: SIPHeaders.Field?, cseq: SIPHeaders.Field?, timestamp: SIPHeaders.Field?
+        for field in self.headers {
+            switch field.key {
+            case "via": headers.append(field)
+            case "from": if from == nil { from = field }
+            case "to": if to == nil { to = field }
+            case "call-id": if callID == nil { callID = field }
+            case "cseq": if cseq == nil { cseq = field }
+            case "timestamp": if timestamp == nil { timestamp = field }
+            default: continue
+            }
         }
-        if let callID = self.headers["Call-ID"] { headers.add("Call-ID", callID) }
-        if let cseq = self.headers["CSeq"] { headers.add("CSeq", cseq) }
-        if status == 100, let timestamp = self.headers["Timestamp"] { headers.add("Timestamp", timestamp) }
+        if let from { headers.append(from) }
+        if var to {
+            if let toTag, status > 100, self.to?.tag == nil { to.value += ";tag=" + toTag }
+            headers.append(to)
+        }
+        if let callID { headers.append(callID) }
+        if let cseq { headers.append(cseq) }
+        if status == 100, let timestamp { headers.append(timestamp) }
         return SIPResponse(status: status, reason: reason, headers: headers)
     }
 
