@@ -24,9 +24,11 @@ enum ResponseRouting {
     /// The address a response to `request` goes to: the source when `rport` was asked for
     /// (or the transport is a stream), else the source address at the Via's port.
     static func destination(for request: SIPRequest, from peer: SIPPeer) -> SIPPeer {
-        guard peer.transport == .udp, let via = request.topVia, via.rport == nil,
-              let ip = peer.address.ipAddress,
-              let address = try? SocketAddress(ipAddress: ip, port: via.port ?? 5060) else {
+        guard peer.transport == .udp, let via = request.topVia, via.rport == nil else { return peer }
+        let port = via.port ?? 5060
+        // Most peers send from the port their Via names: that is the source address itself.
+        guard peer.address.port != port, let ip = peer.address.ipAddress,
+              let address = try? SocketAddress(ipAddress: ip, port: port) else {
             return peer
         }
         return SIPPeer(transport: peer.transport, address: address)
