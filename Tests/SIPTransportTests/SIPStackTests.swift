@@ -42,6 +42,22 @@ struct SIPStackTests {
         try await group.shutdownGracefully()
     }
 
+    /// The ACK of `invite(from:)`'s INVITE answered with To tag `t`.
+    private func ack(from port: Int, branch: String) -> String {
+        """
+        ACK sip:1004@127.0.0.1 SIP/2.0
+        Via: SIP/2.0/UDP 127.0.0.1:\(port);branch=\(branch);rport
+        Max-Forwards: 70
+        From: <sip:1003@127.0.0.1>;tag=f1
+        To: <sip:1004@127.0.0.1>;tag=t
+        Call-ID: stack-test-1
+        CSeq: 1 ACK
+        Content-Length: 0
+
+
+        """
+    }
+
     private func invite(from port: Int, branch: String = "z9hG4bK-1", extra: String = "") -> String {
         """
         INVITE sip:1004@127.0.0.1 SIP/2.0
@@ -121,18 +137,7 @@ struct SIPStackTests {
             let first = try #require(response(peer.receive(within: 2)))
             #expect(first.status == 486)
             #expect(response(peer.receive(within: 1))?.status == 486)
-            peer.send("""
-                ACK sip:1004@127.0.0.1 SIP/2.0
-                Via: SIP/2.0/UDP 127.0.0.1:\(peer.port);branch=z9hG4bK-1;rport
-                Max-Forwards: 70
-                From: <sip:1003@127.0.0.1>;tag=f1
-                To: <sip:1004@127.0.0.1>;tag=t
-                Call-ID: stack-test-1
-                CSeq: 1 ACK
-                Content-Length: 0
-
-
-                """, to: stack.port)
+            peer.send(ack(from: peer.port, branch: "z9hG4bK-1"), to: stack.port)
             _ = peer.drain(quietFor: 0.3)
             #expect(peer.receive(within: 0.5) == nil)
             #expect(stack.transactionCount <= 1)
@@ -149,22 +154,11 @@ struct SIPStackTests {
             peer.send(invite(from: peer.port), to: stack.port)
             #expect(response(peer.receive(within: 2))?.status == 200)
             #expect(response(peer.receive(within: 1))?.status == 200)
-            let ack = """
-                ACK sip:1004@127.0.0.1 SIP/2.0
-                Via: SIP/2.0/UDP 127.0.0.1:\(peer.port);branch=z9hG4bK-ack;rport
-                Max-Forwards: 70
-                From: <sip:1003@127.0.0.1>;tag=f1
-                To: <sip:1004@127.0.0.1>;tag=t
-                Call-ID: stack-test-1
-                CSeq: 1 ACK
-                Content-Length: 0
-
-
-                """
-            peer.send(ack, to: stack.port)
+            let acknowledgement = ack(from: peer.port, branch: "z9hG4bK-ack")
+            peer.send(acknowledgement, to: stack.port)
             _ = peer.drain(quietFor: 0.3)
             #expect(peer.receive(within: 0.5) == nil)
-            peer.send(ack, to: stack.port)
+            peer.send(acknowledgement, to: stack.port)
             let deadline = Date().addingTimeInterval(2)
             while user.acks.withLock({ $0.count }) < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             #expect(user.acks.withLock { $0.map(\.method) } == ["ACK", "ACK"])
