@@ -60,7 +60,8 @@ public final class Call: @unchecked Sendable {
     private let toTag = SIPIdentifiers.tag()
     /// What `show calls`, the events and our Contact read once the dialplan is done.
     private let callerIDNumber: String
-    private let destinationNumber: String
+    /// Follows the dialplan's `transfer`s until the call is answered.
+    private var destinationNumber: String
     private let networkAddress: String
     private var setup: Setup?
     /// Outgoing legs in progress; once answered, only those still being stopped.
@@ -135,6 +136,7 @@ public final class Call: @unchecked Sendable {
 
     private func run(_ step: DialplanStep) {
         guard phase != .ended, let setup else { return }
+        destinationNumber = setup.session.caller.destinationNumber
         switch step {
         case .execute(let application, let data, _) where application == "bridge":
             startBridge(data, setup)
@@ -257,7 +259,7 @@ public final class Call: @unchecked Sendable {
 
     private func legEvent(_ id: Int, _ event: ClientTransactionEvent) {
         if id == answeredLeg {
-            if case .response(let response) = event, (200...299).contains(response.status) { acknowledgeAnswer() }
+            if case .response(let response) = event, (200...299).contains(response.status) { acknowledgeAnswer(response) }
             return
         }
         guard var leg = legs[id] else { return }
@@ -271,7 +273,7 @@ public final class Call: @unchecked Sendable {
             feed(id, .provisional(status: response.status, hasSDP: !response.body.isEmpty))
         case .response(let response) where response.status < 300:
             if let answered = leg.answerDialog {
-                acknowledge(answered, inviteCSeq: leg.inviteCSeq)
+                acknowledge(Self.dialog(answered, answering: response), inviteCSeq: leg.inviteCSeq)
                 return
             }
             let answered = dialog(for: leg, answer: response)
@@ -320,9 +322,11 @@ public final class Call: @unchecked Sendable {
         }
     }
 
-    /// Past the bridge, a leg that ended (a late answer BYEd, a CANCEL answered) is not read again.
+    /// Past the bridge, a leg that ended without an answer (its CANCEL answered, a failure) is
+    /// not read again. One that answered late and was hung up stays: its 2xx may come again
+    /// until our ACK gets through.
     private func forgetEndedLegOnceAnswered(_ id: Int) {
-        guard phase != .routing && phase != .bridging, legs[id]?.ended == true else { return }
+        guard phase != .routing && phase != .bridging, let leg = legs[id], leg.ended, leg.answerDialog == nil else { return }
         legs[id] = nil
         if legs.isEmpty { legs = [:] }
     }
@@ -383,6 +387,16 @@ public final class Call: @unchecked Sendable {
                       peer: leg.peer, localCSeq: leg.invite.cseq?.number ?? 1)
     }
 
+    /// The dialog a 2xx to our INVITE stands for: `dialog` for a retransmission of its answer,
+    /// or, for a 2xx with another To (a fork), our side of it with that fork's remote side, so
+    /// that its ACK reaches the fork.
+    private static func dialog(_ dialog: Dialog, answering response: SIPResponse) -> Dialog {
+        guard let to = response.headers["To"], to != dialog.remote else { return dialog }
+        let contact = response.headers["Contact"].flatMap { try? NameAddress($0) }?.uri
+        return Dialog(callID: dialog.callID, local: dialog.local, remote: to, remoteTarget: contact ?? dialog.remoteTarget,
+                      routeSet: response.headers.elements("Record-Route").reversed(), peer: dialog.peer, localCSeq: dialog.localCSeq)
+    }
+
     /// The ACK of a 2xx (each retransmission of it too), a transaction of its own.
     private func acknowledge(_ dialog: Dialog, inviteCSeq: UInt32) {
         let stack = b2bua.stack
@@ -391,9 +405,9 @@ public final class Call: @unchecked Sendable {
     }
 
     /// A retransmitted 2xx of the answered leg (its INVITE transaction passes them on, RFC 6026).
-    private func acknowledgeAnswer() {
+    private func acknowledgeAnswer(_ response: SIPResponse) {
         guard let calleeDialog else { return }
-        acknowledge(calleeDialog, inviteCSeq: answeredInviteCSeq)
+        acknowledge(Self.dialog(calleeDialog, answering: response), inviteCSeq: answeredInviteCSeq)
     }
 
     /// A leg that answered after another won, or after the call ended: BYE it.
@@ -449,13 +463,13 @@ public final class Call: @unchecked Sendable {
     }
 
     /// An answered call lives on its dialogs: the dialplan run, the caller's INVITE and the
-    /// answered leg are not read again. Legs still being stopped keep the headers a CANCEL,
-    /// an ACK or a BYE is built from, until they end.
+    /// answered leg are not read again. Legs still being stopped, and legs that answered late
+    /// and were hung up, keep the headers a CANCEL, an ACK or a BYE is built from.
     private func keepOnlyWhatAnAnsweredCallNeeds(answered id: Int) {
         dropSetup()
         // A new table rather than removals, which would keep the old one's storage.
         var stopping: [Int: Leg] = [:]
-        for (legID, var leg) in legs where legID != id && !leg.ended {
+        for (legID, var leg) in legs where legID != id && (!leg.ended || leg.answerDialog != nil) {
             leg.invite = leg.invite.skeleton
             leg.provisional = leg.provisional.map { SIPResponse(status: $0.status) }
             stopping[legID] = leg
@@ -556,7 +570,7 @@ public final class Call: @unchecked Sendable {
     func strayResponse(_ response: SIPResponse) {
         events.run {
             guard (200...299).contains(response.status), self.answeredLeg != nil, response.callID == self.calleeDialog?.callID else { return }
-            self.acknowledgeAnswer()
+            self.acknowledgeAnswer(response)
         }
     }
 

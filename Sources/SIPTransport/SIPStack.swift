@@ -48,6 +48,9 @@ public final class SIPStack: Sendable {
     /// How many transactions are alive.
     public var transactionCount: Int { table.count }
 
+    /// 2xx responses to INVITEs sent and not acknowledged yet.
+    public var awaitingAckCount: Int { table.awaitingAckCount }
+
     public func start(user: any SIPTransactionUser) async throws {
         self.user.withLock { $0 = user }
         table.wheel.start(on: group.next()) { [weak self] timer in
@@ -150,8 +153,10 @@ public final class SIPStack: Sendable {
             switch machine {
             case .serverInvite(var invite):
                 defer { machine = .serverInvite(invite) }
+                let wasProceeding = invite.state == .proceeding
                 let actions = invite.send(response)
-                if isSuccessToInvite, invite.state == .accepted { table.markAccepted(key, request: invite.request) }
+                // Once, when the 2xx is first sent: a repeated 2xx must not put back an entry its ACK took.
+                if isSuccessToInvite, wasProceeding, invite.state == .accepted { table.markAccepted(key, request: invite.request) }
                 return actions
             case .serverNonInvite(var other):
                 defer { machine = .serverNonInvite(other) }
@@ -276,6 +281,9 @@ public final class SIPStack: Sendable {
                 return invite.receive(request)
             }
             if let effects = table.update(key, acknowledge) {
+                // A 2xx's ACK that reused the INVITE's branch (or an RFC 2543 peer's) found the
+                // transaction by its key: the entry it would have been matched by goes too.
+                table.forgetAccepted(key, acknowledgedBy: request)
                 perform(effects, key: key)
             } else if let accepted = table.takeAcceptedTransaction(for: request), let effects = table.update(accepted, acknowledge) {
                 perform(effects, key: accepted)

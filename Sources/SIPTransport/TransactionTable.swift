@@ -80,6 +80,9 @@ final class TransactionTable: Sendable {
 
     var count: Int { counter.load(ordering: .relaxed) }
 
+    /// 2xx responses to INVITEs whose ACK has not come yet.
+    var awaitingAckCount: Int { accepted.withLock { $0.count } }
+
     private func shard(_ key: TransactionKey) -> Shard {
         shards[key.bucket(of: shards.count)]
     }
@@ -169,6 +172,14 @@ final class TransactionTable: Sendable {
         accepted.withLock { accepted in
             defer { accepted.shrinkIfSparse() }
             return accepted.removeValue(forKey: Self.dialogKey(ack))
+        }
+    }
+
+    /// Removes the entry for `ack`'s dialog if it is `key`'s.
+    func forgetAccepted(_ key: TransactionKey, acknowledgedBy ack: SIPRequest) {
+        accepted.withLock { accepted in
+            let dialog = Self.dialogKey(ack)
+            if accepted[dialog] == key { accepted[dialog] = nil }
         }
     }
 

@@ -18,8 +18,11 @@ struct SIPStackTests {
 
         init(answer: Int? = nil) { self.answer = answer }
 
+        let transactions = Mutex<[ServerTransaction]>([])
+
         func receive(request: SIPRequest, from peer: SIPPeer, transaction: ServerTransaction) {
             requests.withLock { $0.append(request) }
+            transactions.withLock { $0.append(transaction) }
             if let answer { transaction.respond(status: answer, toTag: "t") }
         }
 
@@ -155,13 +158,36 @@ struct SIPStackTests {
             #expect(response(peer.receive(within: 2))?.status == 200)
             #expect(response(peer.receive(within: 1))?.status == 200)
             let acknowledgement = ack(from: peer.port, branch: "z9hG4bK-ack")
+            #expect(stack.awaitingAckCount == 1)
             peer.send(acknowledgement, to: stack.port)
             _ = peer.drain(quietFor: 0.3)
             #expect(peer.receive(within: 0.5) == nil)
+            #expect(stack.awaitingAckCount == 0)
+            // The TU sends its 2xx again (a relayed re-INVITE's answer came twice): it goes out,
+            // and leaves nothing waiting for an ACK that was already received.
+            user.transactions.withLock { $0[0] }.respond(status: 200, toTag: "t")
+            #expect(response(peer.receive(within: 2))?.status == 200)
+            #expect(stack.awaitingAckCount == 0)
             peer.send(acknowledgement, to: stack.port)
             let deadline = Date().addingTimeInterval(2)
             while user.acks.withLock({ $0.count }) < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             #expect(user.acks.withLock { $0.map(\.method) } == ["ACK", "ACK"])
+        }
+    }
+
+    /// A 2xx's ACK that reuses the INVITE's branch finds the transaction by its key; the
+    /// entry by dialog goes with it.
+    @Test func ackOnTheInvitesBranchLeavesNothingWaiting() async throws {
+        let timers = TransactionTimers(t1: .milliseconds(50), t2: .milliseconds(200), t4: .milliseconds(200))
+        try await withStack(RecordingUser(answer: 200), timers: timers) { stack in
+            let peer = try UDPSocket()
+            peer.send(invite(from: peer.port), to: stack.port)
+            #expect(response(peer.receive(within: 2))?.status == 200)
+            #expect(stack.awaitingAckCount == 1)
+            peer.send(ack(from: peer.port, branch: "z9hG4bK-1"), to: stack.port)
+            _ = peer.drain(quietFor: 0.3)
+            #expect(peer.receive(within: 0.5) == nil)
+            #expect(stack.awaitingAckCount == 0)
         }
     }
 
