@@ -381,10 +381,8 @@ public final class Call: @unchecked Sendable {
     }
 
     private func dialog(for leg: Leg, answer: SIPResponse) -> Dialog {
-        let contact = answer.headers["Contact"].flatMap { try? NameAddress($0) }?.uri
-        return Dialog(callID: leg.callID, local: leg.invite.headers["From"] ?? "", remote: answer.headers["To"] ?? "",
-                      remoteTarget: contact ?? leg.invite.uri, routeSet: answer.headers.elements("Record-Route").reversed(),
-                      peer: leg.peer, localCSeq: leg.invite.cseq?.number ?? 1)
+        Dialog(answer: answer, callID: leg.callID, local: leg.invite.headers["From"] ?? "", requestURI: leg.invite.uri,
+               peer: leg.peer, localCSeq: leg.inviteCSeq)
     }
 
     /// The dialog a 2xx to our INVITE stands for: `dialog` for a retransmission of its answer,
@@ -392,9 +390,8 @@ public final class Call: @unchecked Sendable {
     /// that its ACK reaches the fork.
     private static func dialog(_ dialog: Dialog, answering response: SIPResponse) -> Dialog {
         guard let to = response.headers["To"], to != dialog.remote else { return dialog }
-        let contact = response.headers["Contact"].flatMap { try? NameAddress($0) }?.uri
-        return Dialog(callID: dialog.callID, local: dialog.local, remote: to, remoteTarget: contact ?? dialog.remoteTarget,
-                      routeSet: response.headers.elements("Record-Route").reversed(), peer: dialog.peer, localCSeq: dialog.localCSeq)
+        return Dialog(answer: response, callID: dialog.callID, local: dialog.local, requestURI: dialog.remoteTarget,
+                      peer: dialog.peer, localCSeq: dialog.localCSeq)
     }
 
     /// The ACK of a 2xx (each retransmission of it too), a transaction of its own.

@@ -39,3 +39,13 @@ struct Dialog: Sendable {
         return SIPRequest(method: "ACK", uri: remoteTarget, headers: headers)
     }
 }
+
+extension Dialog {
+    /// The dialog a 2xx to our INVITE sets up (RFC 3261 §12.1.2): their To, their Contact as
+    /// the target (else `requestURI`), and the Record-Route in reverse as the route set.
+    init(answer: SIPResponse, callID: String, local: String, requestURI: SIPURI, peer: SIPPeer, localCSeq: UInt32) {
+        self.init(callID: callID, local: local, remote: answer.headers["To"] ?? "",
+                  remoteTarget: answer.headers["Contact"].flatMap { try? NameAddress($0) }?.uri ?? requestURI,
+                  routeSet: answer.headers.elements("Record-Route").reversed(), peer: peer, localCSeq: localCSeq)
+    }
+}
