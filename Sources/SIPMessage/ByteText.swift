@@ -8,6 +8,11 @@ struct ByteText {
         bytes = Array(text.utf8)
     }
 
+    /// A whole received message, read in place by the ranges of its parts.
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     var all: Range<Int> { 0..<bytes.count }
 
     subscript(index: Int) -> UInt8 { bytes[index] }
@@ -40,6 +45,28 @@ struct ByteText {
             if bytes[index] == byte { return index }
         }
         return nil
+    }
+
+    /// The first element of a comma list (the top Via): commas inside quotes or `<>` do not count.
+    func firstListElement(_ range: Range<Int>) -> Range<Int> {
+        var inQuotes = false, inAngle = false
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound {
+            switch bytes[index] {
+            case UInt8(ascii: "\\") where inQuotes: index += 1
+            case UInt8(ascii: "\""): inQuotes.toggle()
+            case UInt8(ascii: "<") where !inQuotes: inAngle = true
+            case UInt8(ascii: ">") where !inQuotes: inAngle = false
+            case UInt8(ascii: ",") where !inQuotes && !inAngle:
+                let element = trimmed(start..<index)
+                if !element.isEmpty { return element }
+                start = index + 1
+            default: break
+            }
+            index += 1
+        }
+        return trimmed(start..<range.upperBound)
     }
 
     func contains(_ byte: UInt8, in range: Range<Int>) -> Bool {

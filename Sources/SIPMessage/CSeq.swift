@@ -8,6 +8,31 @@ public struct CSeq: Hashable, Sendable, CustomStringConvertible {
         self.method = method
     }
 
+    /// Parses `range` of a received message in place.
+    init(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) {
+        var index = range.lowerBound
+        func word() -> Range<Int> {
+            while index < range.upperBound, ByteText.isBlank(bytes[index]) { index += 1 }
+            let start = index
+            while index < range.upperBound, !ByteText.isBlank(bytes[index]) { index += 1 }
+            return start..<index
+        }
+        let numberRange = word()
+        let methodRange = word()
+        guard !numberRange.isEmpty, !methodRange.isEmpty, word().isEmpty else { throw SIPParseError("bad CSeq \"\(bytes.string(range))\"") }
+        var number: UInt32 = 0
+        for byte in bytes.bytes[numberRange] {
+            guard (0x30...0x39).contains(byte), case let (product, overflow) = number.multipliedReportingOverflow(by: 10), !overflow,
+                  case let (sum, carry) = product.addingReportingOverflow(UInt32(byte - 0x30)), !carry else {
+                throw SIPParseError("CSeq number \"\(bytes.string(numberRange))\" is not a 32-bit number")
+            }
+            number = sum
+        }
+        guard bytes.isToken(methodRange) else { throw SIPParseError("bad CSeq method \"\(bytes.string(methodRange))\"") }
+        self.number = number
+        method = bytes.string(methodRange)
+    }
+
     /// Two words separated by spaces or tabs, found by bytes.
     public init(_ text: String) throws(SIPParseError) {
         let utf8 = text.utf8

@@ -16,7 +16,13 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ text: String) throws(SIPParseError) {
         let bytes = ByteText(text)
-        let value = bytes.trimmed(bytes.all)
+        try self.init(bytes, bytes.all)
+    }
+
+    /// Parses `range` of a larger text (a received message) in place.
+    init(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) {
+        var text: String { bytes.string(range) }
+        let value = bytes.trimmed(range)
         if value.count == 1, bytes[value.lowerBound] == UInt8(ascii: "*") { throw SIPParseError("\"*\" is not an address") }
         if let open = Self.angleOpen(in: bytes, value) {
             guard let close = bytes.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) else {

@@ -72,6 +72,8 @@ public enum SIPGrammar {
     /// `;name=value;flag` after a URI or a header value. Values may be quoted strings.
     static func parseParameters(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> [SIPParameter] {
         var parameters: [SIPParameter] = []
+        // Room for a Via's branch, rport and received at once: growing an array one element at a time reallocates it.
+        parameters.reserveCapacity(3)
         var start = range.lowerBound
         var index = range.lowerBound
         var inQuotes = false

@@ -20,6 +20,24 @@ public enum SIPHeaderName {
         Dictionary(uniqueKeysWithValues: known.values.map { ($0, $0.lowercased()) })
     }()
 
+    /// The canonical name and key of a known or compact name as received, found from its
+    /// bytes without making a string: the parser names every header field this way.
+    static func known(_ bytes: [UInt8], _ range: Range<Int>) -> (name: String, key: String)? {
+        guard range.count < knownByLength.count else { return nil }
+        for candidate in knownByLength[range.count] where zip(candidate.lowercase, bytes[range]).allSatisfy({ $0 == ByteText.lower($1) }) {
+            return (candidate.name, candidate.key)
+        }
+        return nil
+    }
+
+    /// Known and compact names by their length, each with its lowercase bytes.
+    private static let knownByLength: [[(lowercase: [UInt8], name: String, key: String)]] = {
+        var table = [[(lowercase: [UInt8], name: String, key: String)]](repeating: [], count: 32)
+        for (key, name) in known { table[key.utf8.count].append((Array(key.utf8), name, key)) }
+        for (letter, name) in compact { table[1].append((Array(letter.utf8), name, name.lowercased())) }
+        return table
+    }()
+
     static let compact: [String: String] = [
         "i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",
         "c": "Content-Type", "f": "From", "s": "Subject", "k": "Supported", "t": "To", "v": "Via",

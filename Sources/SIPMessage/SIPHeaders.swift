@@ -15,6 +15,12 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
             }
             self.value = value
         }
+
+        init(name: String, key: String, value: String) {
+            self.name = name
+            self.key = key
+            self.value = value
+        }
     }
 
     public private(set) var fields: [Field] = []

@@ -29,75 +29,153 @@ public enum SIPParser {
         guard let (headerEnd, bodyStart) = findHeaderEnd(bytes, from: start) else {
             return .invalid(SIPParseError("no empty line after the headers"), request: nil)
         }
-        var lines: [Range<Int>] = []
-        var lineStart = start
-        var index = start
-        while index < headerEnd {
-            if bytes[index] == 0x0A {
-                var end = index
-                if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
-                guard end - lineStart <= maximumLineLength else {
-                    return .invalid(SIPParseError("a header line is longer than \(maximumLineLength) bytes"), request: nil)
-                }
-                lines.append(lineStart..<end)
-                lineStart = index + 1
-            }
-            index += 1
-        }
-        if lineStart < headerEnd {
-            var end = headerEnd
-            if bytes[end - 1] == 0x0D { end -= 1 }
-            lines.append(lineStart..<end)
-        }
-        guard let firstLine = lines.first, !firstLine.isEmpty else {
-            return .invalid(SIPParseError("empty start line"), request: nil)
-        }
-        let startLine = String(decoding: bytes[firstLine], as: UTF8.self)
-
-        let headers: SIPHeaders
-        switch parseHeaders(bytes, lines: lines.dropFirst()) {
-        case .success(let parsed): headers = parsed
+        let section: HeaderSection
+        switch readHeaderSection(bytes, start..<headerEnd) {
+        case .success(let read): section = read
         case .failure(let error): return .invalid(error, request: nil)
         }
-
-        let isResponse = startLine.hasPrefix("SIP/")
-        var partial: SIPRequest?
-        var method = ""
-        var uri: SIPURI?
-        var status = 0
-        var reason = ""
+        let line = section.startLine
+        var method: String?
         do throws(SIPParseError) {
-            if isResponse {
-                (status, reason) = try parseStatusLine(startLine)
-            } else {
-                let parts = Self.splitOnSpaces(startLine, maxSplits: .max)
-                guard parts.count == 3, SIPGrammar.isToken(parts[0]) else {
-                    throw SIPParseError("bad request line")
-                }
-                method = String(parts[0])
-                partial = SIPRequest(method: method, uri: SIPURI(host: "invalid"), headers: headers)
-                guard SIPGrammar.equalsIgnoringCase(parts[2], "SIP/2.0") else {
-                    throw SIPParseError("SIP version \(parts[2]) is not supported", status: 505)
-                }
-                let parsedURI = try SIPURI(String(parts[1]))
-                guard parsedURI.isSIP || parsedURI.scheme == "tel" else {
-                    throw SIPParseError("URI scheme \(parsedURI.scheme) is not supported", status: 416)
-                }
-                uri = parsedURI
-            }
-            let body = try extractBody(bytes, from: bodyStart, headers: headers, framing: framing)
-            let essentials = try validate(headers, method: isResponse ? nil : method)
-            if isResponse {
-                var response = SIPResponse(status: status, reason: reason, headers: headers, body: body)
-                response.essentials = essentials
+            if bytes[line].starts(with: responsePrefix) {
+                let (status, reason) = try parseStatusLine(bytes, line)
+                let body = try extractBody(bytes, from: bodyStart, section: section, framing: framing)
+                var response = SIPResponse(status: status, reason: reason, headers: section.headers, body: body)
+                response.essentials = try validate(section, method: nil)
                 return .message(.response(response))
             }
-            var request = SIPRequest(method: method, uri: uri!, headers: headers, body: body)
-            request.essentials = essentials
+            // Exactly three parts separated by single spaces.
+            guard let firstSpace = bytes[line].firstIndex(of: 0x20),
+                  let secondSpace = bytes[(firstSpace + 1)..<line.upperBound].firstIndex(of: 0x20),
+                  !bytes[(secondSpace + 1)..<line.upperBound].contains(0x20),
+                  firstSpace > line.lowerBound, bytes[line.lowerBound..<firstSpace].allSatisfy(SIPGrammar.isTokenByte) else {
+                throw SIPParseError("bad request line")
+            }
+            method = String(decoding: bytes[line.lowerBound..<firstSpace], as: UTF8.self)
+            let text = ByteText(bytes: bytes)
+            guard text.equals((secondSpace + 1)..<line.upperBound, ignoringCase: "SIP/2.0") else {
+                throw SIPParseError("SIP version \(text.string((secondSpace + 1)..<line.upperBound)) is not supported", status: 505)
+            }
+            let uri = try SIPURI(text, (firstSpace + 1)..<secondSpace)
+            guard uri.isSIP || uri.scheme == "tel" else {
+                throw SIPParseError("URI scheme \(uri.scheme) is not supported", status: 416)
+            }
+            let body = try extractBody(bytes, from: bodyStart, section: section, framing: framing)
+            var request = SIPRequest(method: method!, uri: uri, headers: section.headers, body: body)
+            request.essentials = try validate(section, method: method)
             return .message(.request(request))
         } catch {
-            return .invalid(error, request: partial)
+            return .invalid(error, request: method.map { SIPRequest(method: $0, uri: SIPURI(host: "invalid"), headers: section.headers) })
         }
+    }
+
+    private static let responsePrefix = Array("SIP/".utf8)
+
+    /// The header section read in one pass: the start line's place, the fields, and where the
+    /// first value of each header the parser checks lies (in the message, or folded into a text).
+    struct HeaderSection {
+        var startLine: Range<Int> = 0..<0
+        var headers = SIPHeaders()
+        var callID: String?
+        var callIDCount = 0
+        var cseq: (ByteText, Range<Int>)?
+        var from: (ByteText, Range<Int>)?
+        var fromCount = 0
+        var to: (ByteText, Range<Int>)?
+        var toCount = 0
+        var via: (ByteText, Range<Int>)?
+        var maxForwards: String?
+        var contentLength: String?
+        var conflictingLengths = false
+
+        mutating func note(_ field: SIPHeaders.Field, at value: (ByteText, Range<Int>)) {
+            switch field.key {
+            case "call-id": callIDCount += 1; if callID == nil { callID = field.value }
+            case "cseq": if cseq == nil { cseq = value }
+            case "from": fromCount += 1; if from == nil { from = value }
+            case "to": toCount += 1; if to == nil { to = value }
+            case "via": if via == nil { via = value }
+            case "max-forwards": if maxForwards == nil { maxForwards = field.value }
+            case "content-length":
+                if let contentLength {
+                    if contentLength.trimmed() != field.value.trimmed() { conflictingLengths = true }
+                } else {
+                    contentLength = field.value
+                }
+            default: break
+            }
+        }
+    }
+
+    /// Reads the lines of `section` (start line and header fields) without splitting them first.
+    static func readHeaderSection(_ bytes: [UInt8], _ section: Range<Int>) -> Swift.Result<HeaderSection, SIPParseError> {
+        var read = HeaderSection()
+        // Most messages have fewer fields: growing the array one field at a time would reallocate it several times.
+        read.headers.reserveCapacity(16)
+        let message = ByteText(bytes: bytes)
+        var pending: (name: String, key: String, value: Range<Int>, folded: String?)?
+        func flush() -> SIPParseError? {
+            guard let field = pending else { return nil }
+            guard read.headers.count < maximumHeaderCount else { return SIPParseError("more than \(maximumHeaderCount) header fields") }
+            let value = field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)
+            let made = SIPHeaders.Field(name: field.name, key: field.key, value: value)
+            read.headers.append(made)
+            if let folded = field.folded {
+                let text = ByteText(folded)
+                read.note(made, at: (text, text.all))
+            } else {
+                read.note(made, at: (message, field.value))
+            }
+            pending = nil
+            return nil
+        }
+        var lineStart = section.lowerBound
+        var isStartLine = true
+        while lineStart < section.upperBound {
+            var newline = lineStart
+            while newline < section.upperBound, bytes[newline] != 0x0A { newline += 1 }
+            var end = newline
+            if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+            let line = lineStart..<end
+            lineStart = newline + 1
+            guard line.count <= maximumLineLength else {
+                return .failure(SIPParseError("a header line is longer than \(maximumLineLength) bytes"))
+            }
+            if isStartLine {
+                guard !line.isEmpty else { return .failure(SIPParseError("empty start line")) }
+                read.startLine = line
+                isStartLine = false
+                continue
+            }
+            guard !line.isEmpty else { continue }
+            if bytes[line.lowerBound] == 0x20 || bytes[line.lowerBound] == 0x09 {
+                guard var field = pending else { return .failure(SIPParseError("continuation line before any header")) }
+                let folded = trimmed(bytes, line)
+                if !folded.isEmpty {
+                    field.folded = (field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)) + " " + String(decoding: bytes[folded], as: UTF8.self)
+                    pending = field
+                }
+                continue
+            }
+            if let error = flush() { return .failure(error) }
+            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
+                return .failure(SIPParseError("header line without ':'"))
+            }
+            let nameRange = trimmed(bytes, line.lowerBound..<colon)
+            let value = trimmed(bytes, (colon + 1)..<line.upperBound)
+            if let known = SIPHeaderName.known(bytes, nameRange) {
+                pending = (known.name, known.key, value, nil)
+            } else {
+                guard !nameRange.isEmpty, bytes[nameRange].allSatisfy(SIPGrammar.isTokenByte) else {
+                    return .failure(SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\""))
+                }
+                let name = SIPHeaderName.canonical(String(decoding: bytes[nameRange], as: UTF8.self))
+                pending = (name, name.lowercased(), value, nil)
+            }
+        }
+        if isStartLine { return .failure(SIPParseError("empty start line")) }
+        if let error = flush() { return .failure(error) }
+        return .success(read)
     }
 
     /// The index where the header section ends and where the body starts.
@@ -116,53 +194,19 @@ public enum SIPParser {
         return nil
     }
 
-    static func parseStatusLine(_ line: String) throws(SIPParseError) -> (Int, String) {
-        let parts = splitOnSpaces(line, maxSplits: 2)
-        guard parts.count >= 2 else { throw SIPParseError("bad status line") }
-        guard SIPGrammar.equalsIgnoringCase(parts[0], "SIP/2.0") else { throw SIPParseError("SIP version \(parts[0]) is not supported", status: 505) }
-        guard parts[1].utf8.count == 3, let status = Int(parts[1]), (100...699).contains(status) else {
-            throw SIPParseError("bad status code \"\(parts[1])\"")
+    static func parseStatusLine(_ bytes: [UInt8], _ line: Range<Int>) throws(SIPParseError) -> (Int, String) {
+        guard let firstSpace = bytes[line].firstIndex(of: 0x20) else { throw SIPParseError("bad status line") }
+        let text = ByteText(bytes: bytes)
+        guard text.equals(line.lowerBound..<firstSpace, ignoringCase: "SIP/2.0") else {
+            throw SIPParseError("SIP version \(text.string(line.lowerBound..<firstSpace)) is not supported", status: 505)
         }
-        return (status, parts.count == 3 ? String(parts[2]) : "")
-    }
-
-    /// A start line's parts, split on single spaces by bytes (not by characters).
-    private static func splitOnSpaces(_ line: String, maxSplits: Int) -> [Substring] {
-        line.utf8.split(separator: UInt8(ascii: " "), maxSplits: maxSplits, omittingEmptySubsequences: false).map { Substring($0) }
-    }
-
-    static func parseHeaders(_ bytes: [UInt8], lines: ArraySlice<Range<Int>>) -> Swift.Result<SIPHeaders, SIPParseError> {
-        var headers = SIPHeaders()
-        var pendingName: String?
-        var pendingValue = ""
-        func flush() -> SIPParseError? {
-            guard let name = pendingName else { return nil }
-            guard headers.count < maximumHeaderCount else { return SIPParseError("more than \(maximumHeaderCount) header fields") }
-            headers.add(name, pendingValue)
-            pendingName = nil
-            return nil
+        let codeEnd = bytes[(firstSpace + 1)..<line.upperBound].firstIndex(of: 0x20) ?? line.upperBound
+        let code = (firstSpace + 1)..<codeEnd
+        guard code.count == 3, bytes[code].allSatisfy({ (0x30...0x39).contains($0) }),
+              case let status = bytes[code].reduce(0, { $0 * 10 + Int($1 - 0x30) }), (100...699).contains(status) else {
+            throw SIPParseError("bad status code \"\(text.string(code))\"")
         }
-        for line in lines {
-            guard !line.isEmpty else { continue }
-            if bytes[line.lowerBound] == 0x20 || bytes[line.lowerBound] == 0x09 {
-                guard pendingName != nil else { return .failure(SIPParseError("continuation line before any header")) }
-                let folded = trimmed(bytes, line)
-                if !folded.isEmpty { pendingValue += " " + String(decoding: bytes[folded], as: UTF8.self) }
-                continue
-            }
-            if let error = flush() { return .failure(error) }
-            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
-                return .failure(SIPParseError("header line without ':'"))
-            }
-            let name = trimmed(bytes, line.lowerBound..<colon)
-            guard !name.isEmpty, bytes[name].allSatisfy(SIPGrammar.isTokenByte) else {
-                return .failure(SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\""))
-            }
-            pendingName = String(decoding: bytes[name], as: UTF8.self)
-            pendingValue = String(decoding: bytes[trimmed(bytes, (colon + 1)..<line.upperBound)], as: UTF8.self)
-        }
-        if let error = flush() { return .failure(error) }
-        return .success(headers)
+        return (status, codeEnd < line.upperBound ? text.string((codeEnd + 1)..<line.upperBound) : "")
     }
 
     /// The range without its leading and trailing blanks.
@@ -174,14 +218,13 @@ public enum SIPParser {
         return lower..<upper
     }
 
-    static func extractBody(_ bytes: [UInt8], from bodyStart: Int, headers: SIPHeaders, framing: Framing) throws(SIPParseError) -> [UInt8] {
+    static func extractBody(_ bytes: [UInt8], from bodyStart: Int, section: HeaderSection, framing: Framing) throws(SIPParseError) -> [UInt8] {
         let available = bytes.count - bodyStart
-        let lengths = headers.values("Content-Length")
-        guard let text = lengths.first else {
+        guard let text = section.contentLength else {
             if framing == .stream, available > 0 { throw SIPParseError("Content-Length is required over a stream transport") }
             return Array(bytes[bodyStart...])
         }
-        guard Set(lengths.map { $0.trimmed() }).count == 1 else {
+        guard !section.conflictingLengths else {
             throw SIPParseError("conflicting Content-Length headers")
         }
         let trimmed = text.trimmed()
@@ -196,35 +239,23 @@ public enum SIPParser {
     }
 
     /// The headers without which no transaction can be matched or answered.
-    static func validate(_ headers: SIPHeaders, method: String?) throws(SIPParseError) -> SIPEssentials {
-        // One pass over the fields instead of a look-up (and a list) per header checked.
-        var callID: String?, cseqText: String?, fromText: String?, toText: String?, viaText: String?, maxForwards: String?
-        var callIDCount = 0, fromCount = 0, toCount = 0
-        for field in headers {
-            switch field.key {
-            case "call-id": callIDCount += 1; if callID == nil { callID = field.value }
-            case "cseq": if cseqText == nil { cseqText = field.value }
-            case "from": fromCount += 1; if fromText == nil { fromText = field.value }
-            case "to": toCount += 1; if toText == nil { toText = field.value }
-            case "via": if viaText == nil { viaText = field.value }
-            case "max-forwards": if maxForwards == nil { maxForwards = field.value }
-            default: continue
-            }
-        }
-        guard let callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
-        guard callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }
-        guard let cseqText else { throw SIPParseError("missing CSeq header") }
-        let cseq = try CSeq(cseqText)
-        guard let fromText else { throw SIPParseError("missing From header") }
-        guard let toText else { throw SIPParseError("missing To header") }
-        guard fromCount == 1, toCount == 1 else {
+    static func validate(_ section: HeaderSection, method: String?) throws(SIPParseError) -> SIPEssentials {
+        guard let callID = section.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
+        guard section.callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }
+        guard let (cseqText, cseqRange) = section.cseq else { throw SIPParseError("missing CSeq header") }
+        let cseq = try CSeq(cseqText, cseqRange)
+        guard let (fromText, fromRange) = section.from else { throw SIPParseError("missing From header") }
+        guard let (toText, toRange) = section.to else { throw SIPParseError("missing To header") }
+        guard section.fromCount == 1, section.toCount == 1 else {
             throw SIPParseError("more than one From or To header")
         }
-        let from = try NameAddress(fromText)
-        let to = try NameAddress(toText)
-        guard let topViaText = viaText.flatMap(SIPGrammar.firstListElement) else { throw SIPParseError("missing Via header") }
-        let topVia = try Via(topViaText)
-        if let maxForwards {
+        let from = try NameAddress(fromText, fromRange)
+        let to = try NameAddress(toText, toRange)
+        guard let (viaText, viaRange) = section.via, case let topVia = viaText.firstListElement(viaRange), !topVia.isEmpty else {
+            throw SIPParseError("missing Via header")
+        }
+        let via = try Via(viaText, topVia)
+        if let maxForwards = section.maxForwards {
             guard let value = Int(maxForwards.trimmed()), (0...255).contains(value) else {
                 throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
             }
@@ -232,6 +263,6 @@ public enum SIPParser {
         if let method {
             guard cseq.method == method else { throw SIPParseError("CSeq method \(cseq.method) does not match \(method)") }
         }
-        return SIPEssentials(topVia: topVia, cseq: cseq, callID: callID, from: from, to: to)
+        return SIPEssentials(topVia: via, cseq: cseq, callID: callID, from: from, to: to)
     }
 }

@@ -86,14 +86,14 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `host[:port]` with IPv6 references in brackets.
-    static func parseHostPort(_ text: ByteText, _ range: Range<Int>, in uri: String) throws(SIPParseError) -> (String, Int?) {
+    static func parseHostPort(_ text: ByteText, _ range: Range<Int>, in uri: @autoclosure () -> String) throws(SIPParseError) -> (String, Int?) {
         var host = range
         var portRange: Range<Int>?
         if !range.isEmpty, text[range.lowerBound] == UInt8(ascii: "[") {
-            guard let close = text.firstIndex(of: UInt8(ascii: "]"), in: range) else { throw SIPParseError("unclosed IPv6 reference in \"\(uri)\"") }
+            guard let close = text.firstIndex(of: UInt8(ascii: "]"), in: range) else { throw SIPParseError("unclosed IPv6 reference in \"\(uri())\"") }
             host = range.lowerBound..<close + 1
             if close + 1 < range.upperBound {
-                guard text[close + 1] == UInt8(ascii: ":") else { throw SIPParseError("junk after IPv6 reference in \"\(uri)\"") }
+                guard text[close + 1] == UInt8(ascii: ":") else { throw SIPParseError("junk after IPv6 reference in \"\(uri())\"") }
                 portRange = close + 2..<range.upperBound
             }
             guard IPv6Check.isValid(Substring(text.string(host.lowerBound + 1..<host.upperBound - 1))) else {
@@ -108,14 +108,15 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                 (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
             }) else {
-                throw SIPParseError("bad host \"\(text.string(host))\" in \"\(uri)\"")
+                throw SIPParseError("bad host \"\(text.string(host))\" in \"\(uri())\"")
             }
         }
         var port: Int?
         if let portRange {
-            guard (1...5).contains(portRange.count), text.bytes[portRange].allSatisfy({ (0x30...0x39).contains($0) }),
-                  let value = Int(text.string(portRange)), (1...65535).contains(value) else {
-                throw SIPParseError("bad port \"\(text.string(portRange))\" in \"\(uri)\"")
+            let isNumber = (1...5).contains(portRange.count) && text.bytes[portRange].allSatisfy { (0x30...0x39).contains($0) }
+            let value = isNumber ? text.bytes[portRange].reduce(0) { $0 * 10 + Int($1 - 0x30) } : 0
+            guard (1...65535).contains(value) else {
+                throw SIPParseError("bad port \"\(text.string(portRange))\" in \"\(uri())\"")
             }
             port = value
         }

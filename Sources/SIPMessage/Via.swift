@@ -21,7 +21,13 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ text: String) throws(SIPParseError) {
         let bytes = ByteText(text)
-        let value = bytes.trimmed(bytes.all)
+        try self.init(bytes, bytes.all)
+    }
+
+    /// Parses `range` of a larger text (a received message) in place.
+    init(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) {
+        var text: String { bytes.string(range) }
+        let value = bytes.trimmed(range)
         guard let firstSlash = bytes.firstIndex(of: UInt8(ascii: "/"), in: value),
               let secondSlash = bytes.firstIndex(of: UInt8(ascii: "/"), in: firstSlash + 1..<value.upperBound),
               bytes.equals(bytes.trimmed(value.lowerBound..<firstSlash), ignoringCase: "SIP"),
