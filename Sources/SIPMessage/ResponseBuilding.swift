@@ -4,6 +4,8 @@ extension SIPRequest {
     public func response(status: Int, reason: String? = nil, toTag: String? = nil) -> SIPResponse {
         // The fields are copied as they are, found in one pass: no look-up per header.
         var headers = SIPHeaders()
+        // The copied fields and the few a caller adds (Contact, Content-Type...), in one allocation.
+        headers.reserveCapacity(12)
         var from: SIPHeaders.Field?, to: SIPHeaders.Field?, callID: SIPHeaders.Field?, cseq: SIPHeaders.Field?, timestamp: SIPHeaders.Field?
         for field in self.headers {
             switch field.key {

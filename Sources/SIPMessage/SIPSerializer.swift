@@ -2,8 +2,11 @@ extension SIPRequest {
     /// The wire form; Content-Length always states the body's size.
     public func serialized() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + body.count)
-        bytes.append(contentsOf: "\(method) \(uri.description) SIP/2.0\r\n".utf8)
+        bytes.reserveCapacity(SIPSerializer.headersSize(headers) + body.count + 64 + method.utf8.count + 2 * uri.host.utf8.count)
+        bytes.append(contentsOf: method.utf8)
+        bytes.append(UInt8(ascii: " "))
+        uri.append(to: &bytes)
+        bytes.append(contentsOf: " SIP/2.0\r\n".utf8)
         SIPSerializer.appendHeaders(headers, body: body, to: &bytes)
         return bytes
     }
@@ -12,8 +15,12 @@ extension SIPRequest {
 extension SIPResponse {
     public func serialized() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + body.count)
-        bytes.append(contentsOf: "SIP/2.0 \(status) \(reason)\r\n".utf8)
+        bytes.reserveCapacity(SIPSerializer.headersSize(headers) + body.count + 64 + reason.utf8.count)
+        bytes.append(contentsOf: "SIP/2.0 ".utf8)
+        SIPSerializer.appendDecimal(status, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: reason.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
         SIPSerializer.appendHeaders(headers, body: body, to: &bytes)
         return bytes
     }
@@ -28,14 +35,20 @@ extension SIPMessage {
     }
 }
 
+/// Writes straight into one buffer sized up front: no intermediate strings, no regrowth.
 enum SIPSerializer {
+    /// The bytes the header fields take, with a Content-Length line.
+    static func headersSize(_ headers: SIPHeaders) -> Int {
+        headers.fields.reduce(32) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+    }
+
     static func appendHeaders(_ headers: SIPHeaders, body: [UInt8], to bytes: inout [UInt8]) {
         var wroteLength = false
         for field in headers.fields {
             if field.key == "content-length" {
                 if wroteLength { continue }
                 wroteLength = true
-                bytes.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+                appendContentLength(body.count, to: &bytes)
                 continue
             }
             bytes.append(contentsOf: field.name.utf8)
@@ -43,8 +56,23 @@ enum SIPSerializer {
             bytes.append(contentsOf: field.value.utf8)
             bytes.append(contentsOf: "\r\n".utf8)
         }
-        if !wroteLength { bytes.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8) }
+        if !wroteLength { appendContentLength(body.count, to: &bytes) }
         bytes.append(contentsOf: "\r\n".utf8)
         bytes.append(contentsOf: body)
+    }
+
+    private static func appendContentLength(_ length: Int, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "Content-Length: ".utf8)
+        appendDecimal(length, to: &bytes)
+        bytes.append(contentsOf: "\r\n".utf8)
+    }
+
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        guard value >= 10 else {
+            bytes.append(UInt8(ascii: "0") + UInt8(max(value, 0)))
+            return
+        }
+        appendDecimal(value / 10, to: &bytes)
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }

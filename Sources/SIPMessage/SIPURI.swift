@@ -123,18 +123,42 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         return (text.string(host), port)
     }
 
-    public var description: String {
-        var text = scheme + ":"
+    /// The description's bytes appended in place (a Request-URI on every request sent).
+    func append(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: scheme.utf8)
+        bytes.append(UInt8(ascii: ":"))
         if let user {
-            text += user
-            if let password { text += ":" + password }
-            text += "@"
+            bytes.append(contentsOf: user.utf8)
+            if let password {
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: password.utf8)
+            }
+            bytes.append(UInt8(ascii: "@"))
         }
-        text += host
-        if let port { text += ":\(port)" }
-        text += parameters.serialized
-        if let headers { text += "?" + headers }
-        return text
+        bytes.append(contentsOf: host.utf8)
+        if let port {
+            bytes.append(UInt8(ascii: ":"))
+            SIPSerializer.appendDecimal(port, to: &bytes)
+        }
+        for parameter in parameters {
+            bytes.append(UInt8(ascii: ";"))
+            bytes.append(contentsOf: parameter.name.utf8)
+            if let value = parameter.value {
+                bytes.append(UInt8(ascii: "="))
+                bytes.append(contentsOf: value.utf8)
+            }
+        }
+        if let headers {
+            bytes.append(UInt8(ascii: "?"))
+            bytes.append(contentsOf: headers.utf8)
+        }
+    }
+
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32 + host.utf8.count + (user?.utf8.count ?? 0))
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `host:port` as a transport would dial it, with the default port for the scheme.

@@ -174,10 +174,14 @@ public final class SIPStack: Sendable {
                 onFailure?()
                 return
             }
-            outlet.send(bytes, to: peer.address) { [logger] error in
-                logger.debug("UDP send to \(peer) failed: \(error)")
-                onFailure?()
+            var reportFailure: (@Sendable (any Error) -> Void)?
+            if let onFailure {
+                reportFailure = { [logger] error in
+                    logger.debug("UDP send to \(peer) failed: \(error)")
+                    onFailure()
+                }
             }
+            outlet.send(bytes, to: peer.address, onFailure: reportFailure)
         case .tcp:
             connections.send(bytes, to: peer.address, onFailure: onFailure)
         }
@@ -211,7 +215,13 @@ public final class SIPStack: Sendable {
             case .send(let message):
                 traffic.count(message, .sent)
                 if retransmitting { traffic.countRetransmission(.sent) }
-                transmit(message.serialized(), to: peer) { [weak self] in self?.run(key) { $0.transportFailed() } }
+                // A response's failed datagram is left to the transaction's timers, as a lost one would be:
+                // reporting it would cost a promise and two closures on every response sent.
+                var onFailure: (@Sendable () -> Void)?
+                if effects.onEvent != nil || peer.transport.isReliable {
+                    onFailure = { [weak self] in self?.run(key) { $0.transportFailed() } }
+                }
+                transmit(message.serialized(), to: peer, onFailure: onFailure)
             case .deliver(.response(let response)):
                 effects.onEvent?(.response(response))
             case .deliver(.request(let request)):

@@ -33,13 +33,14 @@ final class TimerWheel: Sendable {
 
     private let lastID = Atomic<UInt64>(0)
 
-    /// A fresh timer id, for a transaction to hold before the timer is added (under its own
-    /// lock, while the wheel's locks are taken only after that one is released).
-    func reserveID() -> UInt64 {
-        lastID.add(1, ordering: .relaxed).newValue
+    /// `count` fresh timer ids in a row (the first is returned), for a transaction to hold
+    /// before its timers are added (under its own lock, while the wheel's locks are taken only
+    /// after that one is released).
+    func reserveIDs(_ count: Int) -> UInt64 {
+        lastID.add(UInt64(count), ordering: .relaxed).newValue - UInt64(count) + 1
     }
 
-    /// Adds a timer under an id from `reserveID()`.
+    /// Adds a timer under an id from `reserveIDs(_:)`.
     func add(_ timer: TransactionTimer, for key: TransactionKey, after delay: Duration, id: UInt64) {
         let (seconds, attoseconds) = delay.components
         let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)

@@ -59,12 +59,14 @@ final class TransactionTable: Sendable {
 
     /// What to do once the shard's lock is released.
     struct Effects: Sendable {
+        /// The machine's actions as it returned them; the timer actions among them are already applied.
         var actions: [TransactionAction] = []
         var peer: SIPPeer?
         var request: SIPRequest?
         var onEvent: (@Sendable (ClientTransactionEvent) -> Void)?
-        /// Timers to add to the wheel once the shard's lock is released.
-        var timers: [(TransactionTimer, after: Duration, id: UInt64)] = []
+        /// The wheel id of the first `.schedule` among the actions; the next ones follow in order.
+        /// The timers are added to the wheel once the shard's lock is released.
+        var firstTimerID: UInt64 = 0
     }
 
     private final class Shard: Sendable {
@@ -113,14 +115,16 @@ final class TransactionTable: Sendable {
                 guard entry.timers[firing.timer] == firing.id else { return nil }
                 entry.timers[firing.timer] = 0
             }
-            var effects = Effects(peer: entry.peer, onEvent: entry.onEvent)
+            var effects = Effects(actions: body(&entry.machine), peer: entry.peer, onEvent: entry.onEvent)
+            let scheduled = effects.actions.count { if case .schedule = $0 { true } else { false } }
+            effects.firstTimerID = scheduled > 0 ? wheel.reserveIDs(scheduled) : 0
+            var nextID = effects.firstTimerID
             var needsRequest = false
-            for action in body(&entry.machine) {
+            for action in effects.actions {
                 switch action {
-                case .schedule(let timer, let after):
-                    let id = wheel.reserveID()
-                    entry.timers[timer] = id
-                    effects.timers.append((timer, after, id))
+                case .schedule(let timer, _):
+                    entry.timers[timer] = nextID
+                    nextID += 1
                 case .cancel(let timer):
                     entry.timers[timer] = 0
                 case .terminated:
@@ -128,9 +132,8 @@ final class TransactionTable: Sendable {
                     needsRequest = true
                 case .timedOut:
                     needsRequest = true
-                    effects.actions.append(action)
                 default:
-                    effects.actions.append(action)
+                    break
                 }
             }
             if terminated, case .serverInvite(let invite) = entry.machine { unacknowledged2xx = invite.awaitsAck }
@@ -148,7 +151,13 @@ final class TransactionTable: Sendable {
             }
             return effects
         }
-        for (timer, after, id) in effects?.timers ?? [] { wheel.add(timer, for: key, after: after, id: id) }
+        if let effects, effects.firstTimerID != 0 {
+            var id = effects.firstTimerID
+            for case .schedule(let timer, let after) in effects.actions {
+                wheel.add(timer, for: key, after: after, id: id)
+                id += 1
+            }
+        }
         if terminated {
             counter.subtract(1, ordering: .relaxed)
             // An acknowledged 2xx left `accepted` with its ACK.

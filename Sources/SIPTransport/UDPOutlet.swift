@@ -14,14 +14,18 @@ final class UDPOutlet: Sendable {
         self.channel = channel
     }
 
-    func send(_ bytes: [UInt8], to address: SocketAddress, onFailure: @escaping @Sendable (any Error) -> Void) {
+    /// Without `onFailure`, a failed send goes unreported and costs no promise.
+    func send(_ bytes: [UInt8], to address: SocketAddress, onFailure: (@Sendable (any Error) -> Void)?) {
         let envelope = AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes))
+        let promise = onFailure.map { onFailure in
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenFailure(onFailure)
+            return promise
+        }
         guard channel.eventLoop.inEventLoop else {
-            channel.writeAndFlush(envelope).whenFailure(onFailure)
+            channel.writeAndFlush(envelope, promise: promise)
             return
         }
-        let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenFailure(onFailure)
         channel.write(envelope, promise: promise)
         guard !flushScheduled.load(ordering: .relaxed) else { return }
         flushScheduled.store(true, ordering: .relaxed)
