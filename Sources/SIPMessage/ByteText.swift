@@ -80,7 +80,12 @@ struct ByteText {
     /// Equal to `ascii` ignoring ASCII case.
     func equals(_ range: Range<Int>, ignoringCase ascii: String) -> Bool {
         guard range.count == ascii.utf8.count else { return false }
-        return zip(bytes[range], ascii.utf8).allSatisfy { Self.lower($0) == Self.lower($1) }
+        var index = range.lowerBound
+        for byte in ascii.utf8 {
+            guard Self.lower(bytes[index]) == Self.lower(byte) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The range as a lowercased string (schemes, transports are ASCII).

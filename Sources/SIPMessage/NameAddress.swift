@@ -36,7 +36,7 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
                 guard name.count >= 2, bytes[last] == UInt8(ascii: "\""), !escapedQuote else {
                     throw SIPParseError("unterminated quoted display name in \"\(text)\"")
                 }
-                displayName = SIPGrammar.unquote(Substring(bytes.string(name)))
+                displayName = SIPGrammar.unquote(bytes, name)
             } else {
                 displayName = name.isEmpty ? nil : bytes.string(name)
             }

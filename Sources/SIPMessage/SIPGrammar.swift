@@ -51,8 +51,9 @@ public enum SIPGrammar {
     /// several times per message).
     public static func equalsIgnoringCase(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-        return zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+        var other = b.utf8.makeIterator()
+        for byte in a.utf8 where ByteText.lower(byte) != other.next().map(ByteText.lower) { return false }
+        return true
     }
 
     /// RFC 3261 `token` characters.
@@ -106,25 +107,25 @@ public enum SIPGrammar {
         return parameters
     }
 
-    /// The contents of a quoted string with its escapes resolved: `"a \"b\""` -> `a "b"`.
-    static func unquote(_ text: Substring) -> String {
-        var inner = text
-        if inner.hasPrefix("\"") { inner = inner.dropFirst() }
-        if inner.hasSuffix("\""), !inner.isEmpty { inner = inner.dropLast() }
-        guard inner.utf8.contains(UInt8(ascii: "\\")) else { return String(inner) }
-        var result = ""
+    /// The contents of a quoted string (its quotes included in `range`) with its escapes
+    /// resolved: `"a \"b\""` -> `a "b"`.
+    static func unquote(_ text: ByteText, _ range: Range<Int>) -> String {
+        var inner = range
+        if !inner.isEmpty, text[inner.lowerBound] == UInt8(ascii: "\"") { inner = inner.lowerBound + 1..<inner.upperBound }
+        if !inner.isEmpty, text[inner.upperBound - 1] == UInt8(ascii: "\"") { inner = inner.lowerBound..<inner.upperBound - 1 }
+        guard text.contains(UInt8(ascii: "\\"), in: inner) else { return text.string(inner) }
+        var result: [UInt8] = []
+        result.reserveCapacity(inner.count)
         var escaped = false
-        for character in inner {
-            if escaped {
-                result.append(character)
-                escaped = false
-            } else if character == "\\" {
+        for byte in text.bytes[inner] {
+            if !escaped, byte == UInt8(ascii: "\\") {
                 escaped = true
             } else {
-                result.append(character)
+                result.append(byte)
+                escaped = false
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }
 

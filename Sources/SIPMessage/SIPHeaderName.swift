@@ -24,7 +24,12 @@ public enum SIPHeaderName {
     /// bytes without making a string: the parser names every header field this way.
     static func known(_ bytes: [UInt8], _ range: Range<Int>) -> (name: String, key: String)? {
         guard range.count < knownByLength.count else { return nil }
-        for candidate in knownByLength[range.count] where zip(candidate.lowercase, bytes[range]).allSatisfy({ $0 == ByteText.lower($1) }) {
+        candidates: for candidate in knownByLength[range.count] {
+            var index = range.lowerBound
+            for byte in candidate.lowercase {
+                guard ByteText.lower(bytes[index]) == byte else { continue candidates }
+                index += 1
+            }
             return (candidate.name, candidate.key)
         }
         return nil

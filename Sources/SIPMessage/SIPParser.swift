@@ -29,19 +29,17 @@ public enum SIPParser {
         guard let (headerEnd, bodyStart) = findHeaderEnd(bytes, from: start) else {
             return .invalid(SIPParseError("no empty line after the headers"), request: nil)
         }
-        let section: HeaderSection
-        switch readHeaderSection(bytes, start..<headerEnd) {
-        case .success(let read): section = read
-        case .failure(let error): return .invalid(error, request: nil)
-        }
+        var section = HeaderSection()
+        if let error = readHeaderSection(bytes, start..<headerEnd, into: &section) { return .invalid(error, request: nil) }
         let line = section.startLine
+        let text = ByteText(bytes: bytes)
         var method: String?
         do throws(SIPParseError) {
             if bytes[line].starts(with: responsePrefix) {
                 let (status, reason) = try parseStatusLine(bytes, line)
                 let body = try extractBody(bytes, from: bodyStart, section: section, framing: framing)
                 var response = SIPResponse(status: status, reason: reason, headers: section.headers, body: body)
-                response.essentials = try validate(section, method: nil)
+                response.essentials = try validate(section, in: text, method: nil)
                 return .message(.response(response))
             }
             // Exactly three parts separated by single spaces.
@@ -52,7 +50,6 @@ public enum SIPParser {
                 throw SIPParseError("bad request line")
             }
             method = String(decoding: bytes[line.lowerBound..<firstSpace], as: UTF8.self)
-            let text = ByteText(bytes: bytes)
             guard text.equals((secondSpace + 1)..<line.upperBound, ignoringCase: "SIP/2.0") else {
                 throw SIPParseError("SIP version \(text.string((secondSpace + 1)..<line.upperBound)) is not supported", status: 505)
             }
@@ -62,7 +59,7 @@ public enum SIPParser {
             }
             let body = try extractBody(bytes, from: bodyStart, section: section, framing: framing)
             var request = SIPRequest(method: method!, uri: uri, headers: section.headers, body: body)
-            request.essentials = try validate(section, method: method)
+            request.essentials = try validate(section, in: text, method: method)
             return .message(.request(request))
         } catch {
             return .invalid(error, request: method.map { SIPRequest(method: $0, uri: SIPURI(host: "invalid"), headers: section.headers) })
@@ -74,21 +71,26 @@ public enum SIPParser {
     /// The header section read in one pass: the start line's place, the fields, and where the
     /// first value of each header the parser checks lies (in the message, or folded into a text).
     struct HeaderSection {
+        enum Place {
+            case inMessage(Range<Int>)
+            case folded(String)
+        }
+
         var startLine: Range<Int> = 0..<0
         var headers = SIPHeaders()
         var callID: String?
         var callIDCount = 0
-        var cseq: (ByteText, Range<Int>)?
-        var from: (ByteText, Range<Int>)?
+        var cseq: Place?
+        var from: Place?
         var fromCount = 0
-        var to: (ByteText, Range<Int>)?
+        var to: Place?
         var toCount = 0
-        var via: (ByteText, Range<Int>)?
+        var via: Place?
         var maxForwards: String?
         var contentLength: String?
         var conflictingLengths = false
 
-        mutating func note(_ field: SIPHeaders.Field, at value: (ByteText, Range<Int>)) {
+        mutating func note(_ field: SIPHeaders.Field, at value: Place) {
             switch field.key {
             case "call-id": callIDCount += 1; if callID == nil { callID = field.value }
             case "cseq": if cseq == nil { cseq = value }
@@ -108,11 +110,9 @@ public enum SIPParser {
     }
 
     /// Reads the lines of `section` (start line and header fields) without splitting them first.
-    static func readHeaderSection(_ bytes: [UInt8], _ section: Range<Int>) -> Swift.Result<HeaderSection, SIPParseError> {
-        var read = HeaderSection()
+    static func readHeaderSection(_ bytes: [UInt8], _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
         // Most messages have fewer fields: growing the array one field at a time would reallocate it several times.
         read.headers.reserveCapacity(16)
-        let message = ByteText(bytes: bytes)
         var pending: (name: String, key: String, value: Range<Int>, folded: String?)?
         func flush() -> SIPParseError? {
             guard let field = pending else { return nil }
@@ -120,12 +120,7 @@ public enum SIPParser {
             let value = field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)
             let made = SIPHeaders.Field(name: field.name, key: field.key, value: value)
             read.headers.append(made)
-            if let folded = field.folded {
-                let text = ByteText(folded)
-                read.note(made, at: (text, text.all))
-            } else {
-                read.note(made, at: (message, field.value))
-            }
+            read.note(made, at: field.folded.map { .folded($0) } ?? .inMessage(field.value))
             pending = nil
             return nil
         }
@@ -139,17 +134,17 @@ public enum SIPParser {
             let line = lineStart..<end
             lineStart = newline + 1
             guard line.count <= maximumLineLength else {
-                return .failure(SIPParseError("a header line is longer than \(maximumLineLength) bytes"))
+                return SIPParseError("a header line is longer than \(maximumLineLength) bytes")
             }
             if isStartLine {
-                guard !line.isEmpty else { return .failure(SIPParseError("empty start line")) }
+                guard !line.isEmpty else { return SIPParseError("empty start line") }
                 read.startLine = line
                 isStartLine = false
                 continue
             }
             guard !line.isEmpty else { continue }
             if bytes[line.lowerBound] == 0x20 || bytes[line.lowerBound] == 0x09 {
-                guard var field = pending else { return .failure(SIPParseError("continuation line before any header")) }
+                guard var field = pending else { return SIPParseError("continuation line before any header") }
                 let folded = trimmed(bytes, line)
                 if !folded.isEmpty {
                     field.folded = (field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)) + " " + String(decoding: bytes[folded], as: UTF8.self)
@@ -157,9 +152,9 @@ public enum SIPParser {
                 }
                 continue
             }
-            if let error = flush() { return .failure(error) }
+            if let error = flush() { return error }
             guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
-                return .failure(SIPParseError("header line without ':'"))
+                return SIPParseError("header line without ':'")
             }
             let nameRange = trimmed(bytes, line.lowerBound..<colon)
             let value = trimmed(bytes, (colon + 1)..<line.upperBound)
@@ -167,15 +162,15 @@ public enum SIPParser {
                 pending = (known.name, known.key, value, nil)
             } else {
                 guard !nameRange.isEmpty, bytes[nameRange].allSatisfy(SIPGrammar.isTokenByte) else {
-                    return .failure(SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\""))
+                    return SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\"")
                 }
                 let name = SIPHeaderName.canonical(String(decoding: bytes[nameRange], as: UTF8.self))
                 pending = (name, name.lowercased(), value, nil)
             }
         }
-        if isStartLine { return .failure(SIPParseError("empty start line")) }
-        if let error = flush() { return .failure(error) }
-        return .success(read)
+        if isStartLine { return SIPParseError("empty start line") }
+        if let error = flush() { return error }
+        return nil
     }
 
     /// The index where the header section ends and where the body starts.
@@ -239,19 +234,28 @@ public enum SIPParser {
     }
 
     /// The headers without which no transaction can be matched or answered.
-    static func validate(_ section: HeaderSection, method: String?) throws(SIPParseError) -> SIPEssentials {
+    static func validate(_ section: HeaderSection, in message: ByteText, method: String?) throws(SIPParseError) -> SIPEssentials {
+        func text(_ place: HeaderSection.Place) -> (ByteText, Range<Int>) {
+            switch place {
+            case .inMessage(let range): return (message, range)
+            case .folded(let value): let folded = ByteText(value); return (folded, folded.all)
+            }
+        }
         guard let callID = section.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
         guard section.callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }
-        guard let (cseqText, cseqRange) = section.cseq else { throw SIPParseError("missing CSeq header") }
+        guard let cseqPlace = section.cseq else { throw SIPParseError("missing CSeq header") }
+        let (cseqText, cseqRange) = text(cseqPlace)
         let cseq = try CSeq(cseqText, cseqRange)
-        guard let (fromText, fromRange) = section.from else { throw SIPParseError("missing From header") }
-        guard let (toText, toRange) = section.to else { throw SIPParseError("missing To header") }
+        guard let fromPlace = section.from else { throw SIPParseError("missing From header") }
+        guard let toPlace = section.to else { throw SIPParseError("missing To header") }
         guard section.fromCount == 1, section.toCount == 1 else {
             throw SIPParseError("more than one From or To header")
         }
+        let (fromText, fromRange) = text(fromPlace)
         let from = try NameAddress(fromText, fromRange)
+        let (toText, toRange) = text(toPlace)
         let to = try NameAddress(toText, toRange)
-        guard let (viaText, viaRange) = section.via, case let topVia = viaText.firstListElement(viaRange), !topVia.isEmpty else {
+        guard let (viaText, viaRange) = section.via.map(text), case let topVia = viaText.firstListElement(viaRange), !topVia.isEmpty else {
             throw SIPParseError("missing Via header")
         }
         let via = try Via(viaText, topVia)
