@@ -126,18 +126,22 @@ public final class SIPStack: Sendable {
         let machine: TransactionTable.Machine = request.method == "INVITE"
             ? .clientInvite(ClientInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
             : .clientNonInvite(ClientNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
-        let entry = TransactionTable.Entry(machine: machine, peer: peer, onEvent: onEvent)
-        guard table.insert(entry, for: key) else {
+        let (effects, started) = table.start(key, { TransactionTable.Entry(machine: machine, peer: peer, onEvent: onEvent) }, Self.start,
+                                             orUpdate: { _ in [] })
+        guard started, let effects else {
             logger.warning("a client transaction with branch \(branch) already exists; request not sent")
             onEvent(.transportFailed)
             return
         }
-        run(key) { machine in
-            switch machine {
-            case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.start()
-            case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.start()
-            default: return []
-            }
+        perform(effects, key: key)
+    }
+
+    private static func start(_ machine: inout TransactionTable.Machine) -> [TransactionAction] {
+        switch machine {
+        case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.start()
+        case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.start()
+        case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.start()
+        case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.start()
         }
     }
 
@@ -302,33 +306,24 @@ public final class SIPStack: Sendable {
             }
             return
         }
-        let retransmission = table.update(key) { machine in
+        let reliable = peer.transport.isReliable
+        let timers = configuration.timers
+        func make() -> TransactionTable.Entry {
+            let machine: TransactionTable.Machine = request.method == "INVITE"
+                ? .serverInvite(ServerInviteTransaction(request: request, timers: timers, reliable: reliable))
+                : .serverNonInvite(ServerNonInviteTransaction(request: request, timers: timers, reliable: reliable))
+            return TransactionTable.Entry(machine: machine, peer: replyTo, onEvent: nil)
+        }
+        let (effects, started) = table.start(key, make, Self.start) { machine in
             switch machine {
             case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.receive(request)
             case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.receive(request)
             default: return []
             }
         }
-        if let retransmission {
-            traffic.countRetransmission(.received)
-            perform(retransmission, key: key, retransmitting: true)
-            return
-        }
-        let reliable = peer.transport.isReliable
-        let machine: TransactionTable.Machine = request.method == "INVITE"
-            ? .serverInvite(ServerInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
-            : .serverNonInvite(ServerNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
-        guard table.insert(TransactionTable.Entry(machine: machine, peer: replyTo, onEvent: nil), for: key) else {
-            // Lost a race with a retransmission on the other core: it is answered from the table.
-            return
-        }
-        run(key) { machine in
-            switch machine {
-            case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.start()
-            case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.start()
-            default: return []
-            }
-        }
+        guard let effects else { return }
+        if !started { traffic.countRetransmission(.received) }
+        perform(effects, key: key, retransmitting: !started)
     }
 
     /// The INVITE server transaction a CANCEL refers to (same branch, method INVITE), so the TU

@@ -67,6 +67,9 @@ final class TransactionTable: Sendable {
         /// The wheel id of the first `.schedule` among the actions; the next ones follow in order.
         /// The timers are added to the wheel once the shard's lock is released.
         var firstTimerID: UInt64 = 0
+        var terminated = false
+        /// Terminated with its 2xx never acknowledged: its ACK-matching entry is still there.
+        var unacknowledged2xx = false
     }
 
     private final class Shard: Sendable {
@@ -93,82 +96,98 @@ final class TransactionTable: Sendable {
         shard(key).entries.withLock { $0[key] != nil }
     }
 
-    /// Adds a transaction; false when one with this key already exists.
-    func insert(_ entry: Entry, for key: TransactionKey) -> Bool {
-        let inserted = shard(key).entries.withLock { entries in
-            guard entries[key] == nil else { return false }
-            entries[key] = entry
-            return true
+    /// Starts a new transaction under `key` with `start`, or, when one already has that key,
+    /// runs `existing` on it instead (a retransmitted request): one look-up for both.
+    func start(_ key: TransactionKey, _ make: () -> Entry, _ start: (inout Machine) -> [TransactionAction],
+               orUpdate existing: (inout Machine) -> [TransactionAction]) -> (effects: Effects?, started: Bool) {
+        var started = false
+        let effects: Effects? = shard(key).entries.withLock { entries in
+            func makeNew() -> Entry {
+                started = true
+                return make()
+            }
+            let effects = apply({ started ? start(&$0) : existing(&$0) }, to: &entries[key, default: makeNew()], firing: nil)
+            if effects?.terminated == true {
+                entries[key] = nil
+                entries.shrinkIfSparse()
+            }
+            return effects
         }
-        if inserted { counter.add(1, ordering: .relaxed) }
-        return inserted
+        if started { counter.add(1, ordering: .relaxed) }
+        if let effects { finish(effects, key: key) }
+        return (effects, started)
     }
 
     /// Runs `body` on the transaction's machine under its shard's lock and applies the timer
     /// actions there; the rest comes back to be performed outside the lock. With `firing`, the
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
-        var terminated = false
-        var unacknowledged2xx = false
-        func run(_ entry: inout Entry) -> Effects? {
-            if let firing {
-                guard entry.timers[firing.timer] == firing.id else { return nil }
-                entry.timers[firing.timer] = 0
-            }
-            var effects = Effects(actions: body(&entry.machine), peer: entry.peer, onEvent: entry.onEvent)
-            let scheduled = effects.actions.count { if case .schedule = $0 { true } else { false } }
-            effects.firstTimerID = scheduled > 0 ? wheel.reserveIDs(scheduled) : 0
-            var nextID = effects.firstTimerID
-            var needsRequest = false
-            for action in effects.actions {
-                switch action {
-                case .schedule(let timer, _):
-                    entry.timers[timer] = nextID
-                    nextID += 1
-                case .cancel(let timer):
-                    entry.timers[timer] = 0
-                case .terminated:
-                    terminated = true
-                    needsRequest = true
-                case .timedOut:
-                    needsRequest = true
-                default:
-                    break
-                }
-            }
-            if terminated, case .serverInvite(let invite) = entry.machine { unacknowledged2xx = invite.awaitsAck }
-            // Copied only when a time-out or the end of an INVITE's dialog bookkeeping needs it.
-            if needsRequest { effects.request = entry.machine.request }
-            return effects
-        }
         let effects: Effects? = shard(key).entries.withLock { entries in
             guard let index = entries.index(forKey: key) else { return nil }
             // Mutated in its slot of the storage: no copy of the machine, no second hash.
-            let effects = run(&entries.values[index])
-            if terminated {
+            let effects = apply(body, to: &entries.values[index], firing: firing)
+            if effects?.terminated == true {
                 entries.remove(at: index)
                 entries.shrinkIfSparse()
             }
             return effects
         }
-        if let effects, effects.firstTimerID != 0 {
+        if let effects { finish(effects, key: key) }
+        return effects
+    }
+
+    /// Runs `body` on an entry, under its shard's lock.
+    private func apply(_ body: (inout Machine) -> [TransactionAction], to entry: inout Entry, firing: TimerWheel.Timer?) -> Effects? {
+        if let firing {
+            guard entry.timers[firing.timer] == firing.id else { return nil }
+            entry.timers[firing.timer] = 0
+        }
+        var effects = Effects(actions: body(&entry.machine), peer: entry.peer, onEvent: entry.onEvent)
+        let scheduled = effects.actions.count { if case .schedule = $0 { true } else { false } }
+        effects.firstTimerID = scheduled > 0 ? wheel.reserveIDs(scheduled) : 0
+        var nextID = effects.firstTimerID
+        var needsRequest = false
+        for action in effects.actions {
+            switch action {
+            case .schedule(let timer, _):
+                entry.timers[timer] = nextID
+                nextID += 1
+            case .cancel(let timer):
+                entry.timers[timer] = 0
+            case .terminated:
+                effects.terminated = true
+                needsRequest = true
+            case .timedOut:
+                needsRequest = true
+            default:
+                break
+            }
+        }
+        if effects.terminated, case .serverInvite(let invite) = entry.machine { effects.unacknowledged2xx = invite.awaitsAck }
+        // Copied only when a time-out or the end of an INVITE's dialog bookkeeping needs it.
+        if needsRequest { effects.request = entry.machine.request }
+        return effects
+    }
+
+    /// What follows an update once the shard's lock is released: its timers go on the wheel,
+    /// and a terminated transaction's bookkeeping goes.
+    private func finish(_ effects: Effects, key: TransactionKey) {
+        if effects.firstTimerID != 0 {
             var id = effects.firstTimerID
             for case .schedule(let timer, let after) in effects.actions {
                 wheel.add(timer, for: key, after: after, id: id)
                 id += 1
             }
         }
-        if terminated {
-            counter.subtract(1, ordering: .relaxed)
-            // An acknowledged 2xx left `accepted` with its ACK.
-            if unacknowledged2xx, let request = effects?.request {
-                accepted.withLock { accepted in
-                    accepted[Self.dialogKey(request)] = nil
-                    accepted.shrinkIfSparse()
-                }
+        guard effects.terminated else { return }
+        counter.subtract(1, ordering: .relaxed)
+        // An acknowledged 2xx left `accepted` with its ACK.
+        if effects.unacknowledged2xx, let request = effects.request {
+            accepted.withLock { accepted in
+                accepted[Self.dialogKey(request)] = nil
+                accepted.shrinkIfSparse()
             }
         }
-        return effects
     }
 
     func markAccepted(_ key: TransactionKey, request: SIPRequest) {
