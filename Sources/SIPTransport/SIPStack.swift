@@ -195,7 +195,7 @@ public final class SIPStack: Sendable {
     /// calling thread's event loop takes the write without a hop to another thread.
     private func udpOutlet(for peer: SIPPeer) -> UDPOutlet? {
         guard let outlets = udpOutlets.load()?.outlets, !outlets.isEmpty else { return nil }
-        return outlets.first { $0.channel.eventLoop.inEventLoop } ?? outlets[abs(peer.address.hashValue % outlets.count)]
+        return outlets.first { $0.eventLoop.inEventLoop } ?? outlets[abs(peer.address.hashValue % outlets.count)]
     }
 
     // MARK: - Driving machines
@@ -261,13 +261,13 @@ public final class SIPStack: Sendable {
             guard let partial, partial.method != "ACK", partial.isAnswerable else { return }
             var response = partial.response(status: error.status, reason: error.reason)
             response.headers.add("Warning", "399 \(advertisedHost) \"\(error.reason.replacingQuotes())\"")
-            traffic.count(.response(response), .sent)
+            traffic.count(response, .sent)
             transmit(response.serialized(), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
         case .message(.request(let request)):
-            traffic.count(.request(request), .received)
+            traffic.count(request, .received)
             receive(ResponseRouting.stampingReceived(request, from: peer), from: peer)
         case .message(.response(let response)):
-            traffic.count(.response(response), .received)
+            traffic.count(response, .received)
             let effects = TransactionKey.client(for: response).flatMap { key in
                 table.update(key) { machine in
                     switch machine {

@@ -16,7 +16,9 @@ final class SIPTrafficMetrics: Sendable {
     private final class Side: Sendable {
         let requests: [String: Counter]
         let otherRequests: Counter
-        let responses = Mutex<[Int: Counter]>([:])
+        /// By status from 100 to 699 (0 for anything else), each made when first counted:
+        /// read without a lock, as every response is counted.
+        let responses = InlineArray<601, AtomicLazyReference<Counter>> { _ in AtomicLazyReference() }
         let retransmissions: Counter
         let profile: String
         let direction: Direction
@@ -32,22 +34,20 @@ final class SIPTrafficMetrics: Sendable {
             retransmissions = Counter(label: "sip_retransmissions_total", dimensions: [("profile", profile), ("direction", direction.rawValue)])
         }
 
-        func count(_ message: SIPMessage) {
-            switch message {
-            case .request(let request):
-                (requests[request.method] ?? otherRequests).increment()
-            case .response(let response):
-                let status = (100...699).contains(response.status) ? response.status : 0
-                let counter = responses.withLock { counters in
-                    if let counter = counters[status] { return counter }
-                    let counter = Counter(label: "sip_responses_total", dimensions: [
-                        ("profile", profile), ("direction", direction.rawValue), ("status", String(status)),
-                    ])
-                    counters[status] = counter
-                    return counter
-                }
+        func count(method: String) {
+            (requests[method] ?? otherRequests).increment()
+        }
+
+        func count(status: Int) {
+            let status = (100...699).contains(status) ? status : 0
+            let slot = status == 0 ? 600 : status - 100
+            if let counter = responses[slot].load() {
                 counter.increment()
+                return
             }
+            responses[slot].storeIfNil(Counter(label: "sip_responses_total", dimensions: [
+                ("profile", profile), ("direction", direction.rawValue), ("status", String(status)),
+            ])).increment()
         }
     }
 
@@ -60,7 +60,18 @@ final class SIPTrafficMetrics: Sendable {
     }
 
     func count(_ message: SIPMessage, _ direction: Direction) {
-        (direction == .received ? received : sent).count(message)
+        switch message {
+        case .request(let request): count(request, direction)
+        case .response(let response): count(response, direction)
+        }
+    }
+
+    func count(_ request: SIPRequest, _ direction: Direction) {
+        (direction == .received ? received : sent).count(method: request.method)
+    }
+
+    func count(_ response: SIPResponse, _ direction: Direction) {
+        (direction == .received ? received : sent).count(status: response.status)
     }
 
     func countRetransmission(_ direction: Direction) {

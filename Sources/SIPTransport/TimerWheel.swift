@@ -33,11 +33,23 @@ final class TimerWheel: Sendable {
 
     private let lastID = Atomic<UInt64>(0)
 
+    /// Recently cancelled ids, each in the slot its low bits pick: a timer found here is dropped
+    /// when due, without looking up its transaction. A slot overwritten by a later cancel only
+    /// means that look-up happens, so this holds short timers (100 Trying, the first
+    /// retransmissions) whatever the load.
+    private static let cancelledSlots = 1 << 16
+    private let cancelled = InlineArray<65536, Atomic<UInt64>> { _ in Atomic(0) }
+
     /// `count` fresh timer ids in a row (the first is returned), for a transaction to hold
     /// before its timers are added (under its own lock, while the wheel's locks are taken only
     /// after that one is released).
     func reserveIDs(_ count: Int) -> UInt64 {
         lastID.add(UInt64(count), ordering: .relaxed).newValue - UInt64(count) + 1
+    }
+
+    /// Notes that the timer under `id` no longer matters.
+    func cancel(_ id: UInt64) {
+        cancelled[Int(id) & (Self.cancelledSlots - 1)].store(id, ordering: .relaxed)
     }
 
     /// Adds a timer under an id from `reserveIDs(_:)`.
@@ -72,7 +84,7 @@ final class TimerWheel: Sendable {
                 var later: [Timer] = []
                 for var timer in state.slots[state.current] {
                     if timer.rounds == 0 {
-                        due.append(timer)
+                        if cancelled[Int(timer.id) & (Self.cancelledSlots - 1)].load(ordering: .relaxed) != timer.id { due.append(timer) }
                     } else {
                         timer.rounds -= 1
                         later.append(timer)

@@ -153,6 +153,7 @@ final class TransactionTable: Sendable {
                 entry.timers[timer] = nextID
                 nextID += 1
             case .cancel(let timer):
+                if entry.timers[timer] != 0 { wheel.cancel(entry.timers[timer]) }
                 entry.timers[timer] = 0
             case .terminated:
                 effects.terminated = true
