@@ -48,10 +48,12 @@ let package = Package(
         .target(name: "CounterFamilies", dependencies: [.product(name: "Metrics", package: "swift-metrics")]),
         // Spreads a SO_REUSEPORT group's datagrams over its sockets (Linux classic BPF).
         .target(name: "CReusePort"),
+        // Sends a batch of datagrams with one sendmmsg(2).
+        .target(name: "CDatagramBatch"),
         // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
         // and the stateless endpoint.
         .target(name: "SIPTransport", dependencies: [
-            "SIPMessage", "SIPTransaction", "TextTrimming", "CReusePort",
+            "SIPMessage", "SIPTransaction", "TextTrimming", "CReusePort", "CDatagramBatch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -63,6 +63,8 @@ public final class SIPStack: Sendable {
             let (sockets, spread) = try UDPSocketGroup.bind(host: configuration.host, port: port, count: loops.count, receiveBuffer: 4 << 20)
             if !spread { logger.debug("UDP: each sender's datagrams go to the one of \(loops.count) sockets its address hashes to") }
             var channels: [any Channel] = []
+            // The sending sides' own descriptors, so that NIO closing a channel's never leaves one dangling.
+            let senders = sockets.map { dup($0) }
             for (index, (loop, socket)) in zip(loops, sockets).enumerated() {
                 let bootstrap = DatagramBootstrap(group: loop)
                     // A datagram up to 64 KiB: NIO's default buffer of 2 KiB would cut a large INVITE short.
@@ -74,17 +76,19 @@ public final class SIPStack: Sendable {
                     }
                 let channel: any Channel
                 do {
+                    guard !senders.contains(-1) else { throw IOError(errnoCode: errno, reason: "dup") }
                     channel = try await bootstrap.withBoundSocket(socket).get()
                 } catch {
-                    // Leave no socket bound behind: the ones not handed to NIO yet and the channels made.
+                    // Leave no socket bound behind: the ones not handed to NIO yet, the channels made and the copies.
                     for unused in sockets[(index + 1)...] { close(unused) }
                     for made in channels { try? await made.close() }
+                    for sender in senders where sender >= 0 { close(sender) }
                     throw error
                 }
                 port = channel.localAddress?.port ?? port
                 channels.append(channel)
             }
-            _ = udpOutlets.storeIfNil(UDPOutlets(channels.map(UDPOutlet.init)))
+            _ = udpOutlets.storeIfNil(UDPOutlets(zip(channels, senders).map { UDPOutlet($0, socket: $1) }))
         }
         if configuration.transports.contains(.tcp) {
             let server = try await ServerBootstrap(group: group)
@@ -102,7 +106,10 @@ public final class SIPStack: Sendable {
 
     public func shutdown() async {
         table.wheel.stop()
-        for outlet in udpOutlets.load()?.outlets ?? [] { try? await outlet.channel.close() }
+        for outlet in udpOutlets.load()?.outlets ?? [] {
+            try? await outlet.channel.close()
+            outlet.close()
+        }
         if let server = tcpServer.withLock({ $0 }) { try? await server.close() }
         await connections.closeAll()
         user.withLock { $0 = nil }

@@ -1,40 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CDatagramBatch
 import NIOCore
 import Synchronization
 
-/// One UDP socket's sending side. A datagram sent from the socket's own event loop is queued
-/// and the queue flushed once that loop has finished what it is doing, so the replies to a
-/// batch of reads leave in one `sendmmsg` instead of one `sendmsg` each; from another thread
-/// it goes at once.
+/// One UDP socket's sending side, on its own copy of the socket NIO reads from. A datagram
+/// sent from the socket's event loop is queued, and the queue leaves in `sendmmsg` calls once
+/// that loop has finished what it is doing, so the replies to a batch of reads cost one system
+/// call and no NIO write (no buffer, envelope, promise or pipeline pass per datagram); from
+/// another thread it goes at once. A datagram the kernel will not take (its buffer is full,
+/// the route is gone) is reported to `onFailure` when there is one, and otherwise left to the
+/// transaction's retransmissions, as a datagram lost on the way would be.
 final class UDPOutlet: Sendable {
     let channel: any Channel
-    /// The channel's, kept to tell without a call through the channel whether the caller runs on it.
     let eventLoop: any EventLoop
-    /// Only touched on the channel's event loop; atomic so the outlet can be shared.
-    private let flushScheduled = Atomic<Bool>(false)
+    private let socket: CInt
+    private let closed = Atomic<Bool>(false)
+    /// Only touched on `eventLoop`.
+    private let queue: LoopQueue
 
-    init(_ channel: any Channel) {
+    /// `socket` is a descriptor of its own (a `dup` of the channel's), closed by `close()`.
+    init(_ channel: any Channel, socket: CInt) {
         self.channel = channel
         eventLoop = channel.eventLoop
+        self.socket = socket
+        queue = LoopQueue()
     }
 
-    /// Without `onFailure`, a failed send goes unreported and costs no promise.
     func send(_ bytes: [UInt8], to address: SocketAddress, onFailure: (@Sendable (any Error) -> Void)?) {
-        let envelope = AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes))
-        let promise = onFailure.map { onFailure in
-            let promise = eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenFailure(onFailure)
-            return promise
-        }
-        guard eventLoop.inEventLoop else {
-            channel.writeAndFlush(envelope, promise: promise)
+        guard !closed.load(ordering: .relaxed) else {
+            onFailure?(ChannelError.ioOnClosedChannel)
             return
         }
-        channel.write(envelope, promise: promise)
-        guard !flushScheduled.load(ordering: .relaxed) else { return }
-        flushScheduled.store(true, ordering: .relaxed)
-        eventLoop.execute {
-            self.flushScheduled.store(false, ordering: .relaxed)
-            self.channel.flush()
+        guard eventLoop.inEventLoop else {
+            let sent = address.withSockAddr { pointer, length in
+                bytes.withUnsafeBytes { sendto(socket, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL), pointer, socklen_t(length)) }
+            }
+            if sent < 0 { onFailure?(IOError(errnoCode: errno, reason: "sendto")) }
+            return
         }
+        if !queue.append(bytes, to: address, onFailure: onFailure) {
+            flush()
+            _ = queue.append(bytes, to: address, onFailure: onFailure)
+        }
+        guard !queue.flushScheduled else { return }
+        queue.flushScheduled = true
+        eventLoop.execute {
+            self.queue.flushScheduled = false
+            self.flush()
+        }
+    }
+
+    /// Stops sending and closes this outlet's copy of the socket.
+    func close() {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        _ = Glibc.close(socket)
+    }
+
+    private func flush() {
+        while queue.count > 0 {
+            let sent = queue.withBatch { starts, lengths, addresses, addressLengths, count in
+                send_datagrams(socket, starts, lengths, addresses, addressLengths, CUnsignedInt(count))
+            }
+            if sent <= 0 {
+                // The first datagram failed; the ones after it may still go.
+                let error = IOError(errnoCode: sent < 0 ? errno : EAGAIN, reason: "sendmmsg")
+                queue.dropFirst(1) { $0?(error) }
+            } else {
+                queue.dropFirst(Int(sent)) { _ in }
+            }
+        }
+        queue.reset()
+    }
+}
+
+/// Datagrams waiting for the end of the loop's turn, copied into one arena with their
+/// addresses, laid out as `send_datagrams` takes them. Reused from turn to turn: queuing a
+/// datagram allocates nothing.
+private final class LoopQueue: @unchecked Sendable {
+    static let capacity = Int(DATAGRAM_BATCH_MAX)
+    static let arenaSize = 1 << 20
+
+    var flushScheduled = false
+    private(set) var count = 0
+    private var first = 0
+    private var used = 0
+    private let arena = UnsafeMutableRawPointer.allocate(byteCount: LoopQueue.arenaSize, alignment: 16)
+    private let starts = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: LoopQueue.capacity)
+    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: LoopQueue.capacity)
+    private let addresses = UnsafeMutablePointer<sockaddr_storage>.allocate(capacity: LoopQueue.capacity)
+    private let addressLengths = UnsafeMutablePointer<socklen_t>.allocate(capacity: LoopQueue.capacity)
+    private var failures = [(@Sendable (any Error) -> Void)?](repeating: nil, count: LoopQueue.capacity)
+
+    deinit {
+        arena.deallocate()
+        starts.deallocate()
+        lengths.deallocate()
+        addresses.deallocate()
+        addressLengths.deallocate()
+    }
+
+    /// False when the queue is full: flush it and try again.
+    func append(_ bytes: [UInt8], to address: SocketAddress, onFailure: (@Sendable (any Error) -> Void)?) -> Bool {
+        let slot = first + count
+        guard slot < Self.capacity, used + bytes.count <= Self.arenaSize else { return false }
+        let start = arena + used
+        bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        used += bytes.count
+        starts[slot] = start
+        lengths[slot] = bytes.count
+        addressLengths[slot] = address.withSockAddr { pointer, length in
+            UnsafeMutableRawPointer(addresses + slot).copyMemory(from: pointer, byteCount: length)
+            return socklen_t(length)
+        }
+        failures[slot] = onFailure
+        count += 1
+        return true
+    }
+
+    func withBatch<Result>(_ body: (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<Int>,
+                                    UnsafeMutablePointer<sockaddr_storage>, UnsafeMutablePointer<socklen_t>, Int) -> Result) -> Result {
+        body(starts + first, lengths + first, addresses + first, addressLengths + first, count)
+    }
+
+    /// Forgets the first `sent` datagrams, handing each its failure report to `report`.
+    func dropFirst(_ sent: Int, _ report: ((@Sendable (any Error) -> Void)?) -> Void) {
+        for slot in first..<(first + sent) {
+            report(failures[slot])
+            failures[slot] = nil
+        }
+        first += sent
+        count -= sent
+    }
+
+    func reset() {
+        first = 0
+        count = 0
+        used = 0
     }
 }

@@ -43,7 +43,11 @@ public enum UDPSocketGroup {
         var one: CInt = 1
         var size = CInt(receiveBuffer)
         if reusePort { setsockopt(socket, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<CInt>.size)) }
-        if receiveBuffer > 0 { setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size)) }
+        if receiveBuffer > 0 {
+            setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size))
+            // As much room to send: replies leave in bursts, and a full buffer drops them.
+            setsockopt(socket, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<CInt>.size))
+        }
         let bound = address.withSockAddr { pointer, length in Glibc.bind(socket, pointer, socklen_t(length)) }
         guard bound == 0 else {
             let reason = String(cString: strerror(errno))
