@@ -159,7 +159,8 @@ public final class Call: @unchecked Sendable {
     }
 
     private func feed(_ id: Int, _ event: OriginateMachine.LegEvent) {
-        guard let setup, var machine = setup.originate else { return }
+        // Taken out while it runs, so that its lists are mutated in place rather than copied.
+        guard let setup, var machine = setup.originate.take() else { return }
         let actions = machine.handle(leg: id, event)
         setup.originate = machine
         apply(actions)
@@ -177,7 +178,7 @@ public final class Call: @unchecked Sendable {
                 setup.timers[timer]?.cancel()
                 setup.timers[timer] = loop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) {
                     self.events.run {
-                        guard let setup = self.setup, var machine = setup.originate else { return }
+                        guard let setup = self.setup, var machine = setup.originate.take() else { return }
                         let actions = machine.fire(timer)
                         setup.originate = machine
                         self.apply(actions)

@@ -16,6 +16,7 @@ struct Dialog: Sendable {
     mutating func request(_ method: String, body: [UInt8] = [], contentType: String? = nil) -> SIPRequest {
         localCSeq += 1
         var headers = SIPHeaders()
+        headers.reserveCapacity(7 + routeSet.count)
         headers.add("Max-Forwards", "70")
         headers.add("From", local)
         headers.add("To", remote)
@@ -29,6 +30,7 @@ struct Dialog: Sendable {
     /// The ACK of a 2xx to our INVITE with CSeq `number` (a new transaction of its own).
     func ack(cseq number: UInt32, transport: SIPPeer.Transport, host: String, port: Int) -> SIPRequest {
         var headers = SIPHeaders()
+        headers.reserveCapacity(6 + routeSet.count)
         headers.add("Via", "SIP/2.0/\(transport.rawValue) \(host):\(port);branch=\(SIPIdentifiers.branch());rport")
         headers.add("Max-Forwards", "70")
         headers.add("From", local)

@@ -37,6 +37,8 @@ enum OutboundInvite {
     private static func base(uri: SIPURI, from: String, caller: Caller, stack: SIPStack, transport: SIPPeer.Transport,
                              contactUser: String) -> SIPRequest {
         var headers = SIPHeaders()
+        // Ours and the Via, Route and Content-Type added after: one allocation.
+        headers.reserveCapacity(12)
         headers.add("Max-Forwards", String(max(0, (caller.invite.maxForwards ?? 70) - 1)))
         let display = caller.callerIDName.isEmpty || caller.callerIDName == caller.callerIDNumber ? "" : "\"\(caller.callerIDName)\" "
         headers.add("From", "\(display)\(from);tag=\(SIPIdentifiers.tag())")
@@ -48,7 +50,7 @@ enum OutboundInvite {
         headers.add("CSeq", "1 INVITE")
         headers.add("Contact", "<sip:\(contactUser)@\(stack.advertisedHost):\(stack.port);transport=\(transport.rawValue.lowercased())>")
         headers.add("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE")
-        for (name, value) in caller.variables.sorted(by: { $0.key < $1.key }) where name.hasPrefix("sip_h_") {
+        for (name, value) in caller.variables.filter({ $0.key.hasPrefix("sip_h_") }).sorted(by: { $0.key < $1.key }) {
             headers.add(String(name.dropFirst("sip_h_".count)), value)
         }
         if let contentType = caller.invite.contentType, !caller.invite.body.isEmpty {

@@ -61,7 +61,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         fields.append(Field(name: name, value: value))
     }
 
-    mutating func reserveCapacity(_ count: Int) {
+    public mutating func reserveCapacity(_ count: Int) {
         fields.reserveCapacity(count)
     }
 
