@@ -91,14 +91,37 @@ final class TransactionTable: Sendable {
     private let shards: [Shard] = (0..<32).map { _ in Shard() }
     let wheel = TimerWheel()
     /// Server INVITE transactions that sent a 2xx, by dialog and CSeq, so the 2xx's ACK (which
-    /// has a branch of its own) finds them.
-    private let accepted = Mutex<[String: TransactionKey]>([:])
+    /// has a branch of its own) finds them; sharded by Call-ID like the transactions.
+    private let accepted: [AcceptedShard] = (0..<32).map { _ in AcceptedShard() }
+
+    private final class AcceptedShard: Sendable {
+        let entries = Mutex<[AcceptedKey: TransactionKey]>([:])
+    }
+
+    /// What a 2xx's ACK shares with its INVITE: Call-ID, CSeq number and From tag.
+    struct AcceptedKey: Hashable {
+        let callID: String
+        let cseq: UInt32
+        let fromTag: String
+
+        init(_ request: SIPRequest) {
+            callID = request.callID ?? ""
+            cseq = request.cseq?.number ?? 0
+            fromTag = request.from?.tag ?? ""
+        }
+    }
+
+    private func withAccepted<Result: Sendable>(_ key: AcceptedKey, _ body: (inout sending [AcceptedKey: TransactionKey]) -> sending Result) -> sending Result {
+        var hash: UInt32 = 2_166_136_261
+        for byte in key.callID.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return accepted[Int(hash % UInt32(accepted.count))].entries.withLock(body)
+    }
     private let counter = Atomic<Int>(0)
 
     var count: Int { counter.load(ordering: .relaxed) }
 
     /// 2xx responses to INVITEs whose ACK has not come yet.
-    var awaitingAckCount: Int { accepted.withLock { $0.count } }
+    var awaitingAckCount: Int { accepted.reduce(0) { count, shard in count + shard.entries.withLock { $0.count } } }
 
     private func shard(_ key: TransactionKey) -> Shard {
         shards[key.bucket(of: shards.count)]
@@ -198,36 +221,34 @@ final class TransactionTable: Sendable {
         counter.subtract(1, ordering: .relaxed)
         // An acknowledged 2xx left `accepted` with its ACK.
         if effects.unacknowledged2xx, let request = effects.request {
-            accepted.withLock { accepted in
-                accepted[Self.dialogKey(request)] = nil
+            withAccepted(AcceptedKey(request)) { accepted in
+                accepted[AcceptedKey(request)] = nil
                 accepted.shrinkIfSparse()
             }
         }
     }
 
     func markAccepted(_ key: TransactionKey, request: SIPRequest) {
-        accepted.withLock { $0[Self.dialogKey(request)] = key }
+        let dialog = AcceptedKey(request)
+        withAccepted(dialog) { $0[dialog] = key }
     }
 
     /// The transaction whose 2xx `ack` acknowledges, taken out of the map: a retransmitted
     /// ACK goes to the TU, as RFC 6026 has it, and the map holds only 2xx still unacknowledged.
     func takeAcceptedTransaction(for ack: SIPRequest) -> TransactionKey? {
-        accepted.withLock { accepted in
+        let dialog = AcceptedKey(ack)
+        return withAccepted(dialog) { accepted in
             defer { accepted.shrinkIfSparse() }
-            return accepted.removeValue(forKey: Self.dialogKey(ack))
+            return accepted.removeValue(forKey: dialog)
         }
     }
 
     /// Removes the entry for `ack`'s dialog if it is `key`'s.
     func forgetAccepted(_ key: TransactionKey, acknowledgedBy ack: SIPRequest) {
-        accepted.withLock { accepted in
-            let dialog = Self.dialogKey(ack)
+        let dialog = AcceptedKey(ack)
+        withAccepted(dialog) { accepted in
             if accepted[dialog] == key { accepted[dialog] = nil }
         }
-    }
-
-    static func dialogKey(_ request: SIPRequest) -> String {
-        "\(request.callID ?? "")|\(request.cseq?.number ?? 0)|\(request.from?.tag ?? "")"
     }
 }
 
