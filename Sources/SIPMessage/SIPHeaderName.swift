@@ -11,7 +11,20 @@ public enum SIPHeaderName {
 
     /// The lowercase key used for look-ups.
     public static func key(_ name: String) -> String {
-        keyOfCanonical[name] ?? canonical(name).lowercased()
+        // The names code asks for on every message, compared before any hashing.
+        switch name {
+        case "Via": return "via"
+        case "Call-ID": return "call-id"
+        case "CSeq": return "cseq"
+        case "From": return "from"
+        case "To": return "to"
+        case "Contact": return "contact"
+        case "Content-Type": return "content-type"
+        case "Max-Forwards": return "max-forwards"
+        case "Record-Route": return "record-route"
+        case "Route": return "route"
+        default: return keyOfCanonical[name] ?? canonical(name).lowercased()
+        }
     }
 
     /// Known names already in canonical spelling, to their key: the common case, with no

@@ -71,9 +71,10 @@ public enum SIPParser {
     /// The header section read in one pass: the start line's place, the fields, and where the
     /// first value of each header the parser checks lies (in the message, or folded into a text).
     struct HeaderSection {
+        /// Plain values, so the section costs nothing to take apart: a folded value is in `foldedValues`.
         enum Place {
             case inMessage(Range<Int>)
-            case folded(String)
+            case folded(Int)
         }
 
         var startLine: Range<Int> = 0..<0
@@ -86,6 +87,7 @@ public enum SIPParser {
         var to: Place?
         var toCount = 0
         var via: Place?
+        var foldedValues: [String] = []
         var maxForwards: String?
         var contentLength: String?
         var conflictingLengths = false
@@ -120,7 +122,12 @@ public enum SIPParser {
             let value = field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)
             let made = SIPHeaders.Field(name: field.name, key: field.key, value: value)
             read.headers.append(made)
-            read.note(made, at: field.folded.map { .folded($0) } ?? .inMessage(field.value))
+            if let folded = field.folded {
+                read.foldedValues.append(folded)
+                read.note(made, at: .folded(read.foldedValues.count - 1))
+            } else {
+                read.note(made, at: .inMessage(field.value))
+            }
             pending = nil
             return nil
         }
@@ -238,7 +245,7 @@ public enum SIPParser {
         func text(_ place: HeaderSection.Place) -> (ByteText, Range<Int>) {
             switch place {
             case .inMessage(let range): return (message, range)
-            case .folded(let value): let folded = ByteText(value); return (folded, folded.all)
+            case .folded(let index): let folded = ByteText(section.foldedValues[index]); return (folded, folded.all)
             }
         }
         guard let callID = section.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
