@@ -1,11 +1,13 @@
 extension SIPRequest {
     /// A response to this request (RFC 3261 §8.2.6): Via, From, To, Call-ID and CSeq copied,
     /// the To tag added when given and absent; a 100 also echoes Timestamp.
-    public func response(status: Int, reason: String? = nil, toTag: String? = nil) -> SIPResponse {
+    /// `room`: how many fields the caller will add (Contact, Content-Type...), so that the
+    /// response's header list is allocated once at its size (a final response may be kept for
+    /// 32 s, to answer retransmissions).
+    public func response(status: Int, reason: String? = nil, toTag: String? = nil, room: Int = 2) -> SIPResponse {
         // The fields are copied as they are, found in one pass: no look-up per header.
         var headers = SIPHeaders()
-        // The copied fields and the few a caller adds (Contact, Content-Type...), in one allocation.
-        headers.reserveCapacity(12)
+        headers.reserveCapacity(self.headers.count { $0.key == "via" } + 5 + room)
         var from: SIPHeaders.Field?, to: SIPHeaders.Field?, callID: SIPHeaders.Field?, cseq: SIPHeaders.Field?, timestamp: SIPHeaders.Field?
         for field in self.headers {
             switch field.key {

@@ -19,75 +19,15 @@ public final class SIPEssentials: Sendable {
 }
 
 /// A SIP request: method, Request-URI, headers and an opaque body.
-///
-/// Its fields live in one copy-on-write object: a request is copied many times on its way
-/// (into its transaction, the action that delivers it, the call, a closure), and each copy is
-/// then one reference instead of the dozen strings and arrays it holds.
 public struct SIPRequest: Hashable, Sendable {
-    private final class Storage: @unchecked Sendable {
-        var method: String
-        var uri: SIPURI
-        var headers: SIPHeaders
-        var body: [UInt8]
-        var essentials: SIPEssentials?
-
-        init(method: String, uri: SIPURI, headers: SIPHeaders, body: [UInt8], essentials: SIPEssentials?) {
-            self.method = method
-            self.uri = uri
-            self.headers = headers
-            self.body = body
-            self.essentials = essentials
-        }
-    }
-
-    private var storage: Storage
-
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = Storage(method: storage.method, uri: storage.uri, headers: storage.headers, body: storage.body,
-                              essentials: storage.essentials)
-        }
-        return storage
-    }
-
-    public var method: String {
-        get { storage.method }
-        set { unique().method = newValue }
-    }
-
-    public var uri: SIPURI {
-        get { storage.uri }
-        set { unique().uri = newValue }
-    }
-
-    /// Changing the headers forgets the parsed essentials.
-    public var headers: SIPHeaders {
-        get { storage.headers }
-        set {
-            let storage = unique()
-            storage.headers = newValue
-            storage.essentials = nil
-        }
-        _modify {
-            let storage = unique()
-            storage.essentials = nil
-            yield &storage.headers
-        }
-    }
-
-    public var body: [UInt8] {
-        get { storage.body }
-        set { unique().body = newValue }
-    }
-
-    public internal(set) var essentials: SIPEssentials? {
-        get { storage.essentials }
-        set { unique().essentials = newValue }
-    }
+    public var method: String
+    public var uri: SIPURI
+    public var headers: SIPHeaders { didSet { essentials = nil } }
+    public var body: [UInt8]
+    public internal(set) var essentials: SIPEssentials?
 
     public static func == (lhs: SIPRequest, rhs: SIPRequest) -> Bool {
-        lhs.storage === rhs.storage
-            || (lhs.method == rhs.method && lhs.uri == rhs.uri && lhs.headers == rhs.headers && lhs.body == rhs.body)
+        lhs.method == rhs.method && lhs.uri == rhs.uri && lhs.headers == rhs.headers && lhs.body == rhs.body
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -98,77 +38,23 @@ public struct SIPRequest: Hashable, Sendable {
     }
 
     public init(method: String, uri: SIPURI, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
-        storage = Storage(method: method, uri: uri, headers: headers, body: body, essentials: nil)
+        self.method = method
+        self.uri = uri
+        self.headers = headers
+        self.body = body
     }
 }
 
-/// A SIP response: status, reason phrase, headers and an opaque body, in one copy-on-write
-/// object like a request's.
+/// A SIP response: status, reason phrase, headers and an opaque body.
 public struct SIPResponse: Hashable, Sendable {
-    private final class Storage: @unchecked Sendable {
-        var status: Int
-        var reason: String
-        var headers: SIPHeaders
-        var body: [UInt8]
-        var essentials: SIPEssentials?
-
-        init(status: Int, reason: String, headers: SIPHeaders, body: [UInt8], essentials: SIPEssentials?) {
-            self.status = status
-            self.reason = reason
-            self.headers = headers
-            self.body = body
-            self.essentials = essentials
-        }
-    }
-
-    private var storage: Storage
-
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = Storage(status: storage.status, reason: storage.reason, headers: storage.headers, body: storage.body,
-                              essentials: storage.essentials)
-        }
-        return storage
-    }
-
-    public var status: Int {
-        get { storage.status }
-        set { unique().status = newValue }
-    }
-
-    public var reason: String {
-        get { storage.reason }
-        set { unique().reason = newValue }
-    }
-
-    /// Changing the headers forgets the parsed essentials.
-    public var headers: SIPHeaders {
-        get { storage.headers }
-        set {
-            let storage = unique()
-            storage.headers = newValue
-            storage.essentials = nil
-        }
-        _modify {
-            let storage = unique()
-            storage.essentials = nil
-            yield &storage.headers
-        }
-    }
-
-    public var body: [UInt8] {
-        get { storage.body }
-        set { unique().body = newValue }
-    }
-
-    public internal(set) var essentials: SIPEssentials? {
-        get { storage.essentials }
-        set { unique().essentials = newValue }
-    }
+    public var status: Int
+    public var reason: String
+    public var headers: SIPHeaders { didSet { essentials = nil } }
+    public var body: [UInt8]
+    public internal(set) var essentials: SIPEssentials?
 
     public static func == (lhs: SIPResponse, rhs: SIPResponse) -> Bool {
-        lhs.storage === rhs.storage
-            || (lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers == rhs.headers && lhs.body == rhs.body)
+        lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers == rhs.headers && lhs.body == rhs.body
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -179,7 +65,10 @@ public struct SIPResponse: Hashable, Sendable {
     }
 
     public init(status: Int, reason: String? = nil, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
-        storage = Storage(status: status, reason: reason ?? SIPStatus.reason(for: status), headers: headers, body: body, essentials: nil)
+        self.status = status
+        self.reason = reason ?? SIPStatus.reason(for: status)
+        self.headers = headers
+        self.body = body
     }
 }
 

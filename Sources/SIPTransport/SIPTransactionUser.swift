@@ -42,7 +42,7 @@ public struct ServerTransaction: Sendable {
 
     /// Answers with a response built from the request.
     public func respond(status: Int, reason: String? = nil, toTag: String? = nil, headers: [(String, String)] = [], body: [UInt8] = []) {
-        var response = request.response(status: status, reason: reason, toTag: toTag)
+        var response = request.response(status: status, reason: reason, toTag: toTag, room: headers.count)
         for (name, value) in headers { response.headers.add(name, value) }
         response.body = body
         respond(response)

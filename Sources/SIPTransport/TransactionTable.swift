@@ -72,20 +72,62 @@ final class TransactionTable: Sendable {
         var unacknowledged2xx = false
     }
 
-    /// An entry in its own object: the shard's dictionary holds a reference, so growing it moves
-    /// 8 bytes per transaction, not the several hundred a machine with its request takes, and an
-    /// update reaches the machine without going through the dictionary's storage again.
-    private final class Slot: @unchecked Sendable {
-        /// Only touched under its shard's lock.
-        var entry: Entry
+    /// A shard's transactions: the entries side by side in one array, and a dictionary from key
+    /// to position. Growing or deleting from the dictionary moves 8-byte positions, not the
+    /// several hundred bytes a machine with its request takes; and the entries never sit among
+    /// the calls' own small objects, which would keep their pages resident after a burst.
+    struct Slab {
+        private var positions: [TransactionKey: Int] = [:]
+        private var entries: [Entry?] = []
+        private var free: [Int] = []
 
-        init(_ entry: Entry) {
-            self.entry = entry
+        var count: Int { positions.count }
+
+        func contains(_ key: TransactionKey) -> Bool { positions[key] != nil }
+
+        /// The position of `key`'s entry, made with `make` when there is none (one look-up).
+        mutating func position(of key: TransactionKey, orMake make: () -> Entry) -> Int {
+            func place() -> Int {
+                if let position = free.popLast() {
+                    entries[position] = make()
+                    return position
+                }
+                entries.append(make())
+                return entries.count - 1
+            }
+            // Through the subscript's modify access, which inserts the new position in the same look-up.
+            func take(_ position: inout Int) -> Int { position }
+            return take(&positions[key, default: place()])
+        }
+
+        func position(of key: TransactionKey) -> Int? { positions[key] }
+
+        subscript(position: Int) -> Entry {
+            get { entries[position]! }
+            _modify { yield &entries[position]! }
+        }
+
+        mutating func remove(_ key: TransactionKey) {
+            guard let position = positions.removeValue(forKey: key) else { return }
+            entries[position] = nil
+            free.append(position)
+            positions.shrinkIfSparse()
+            // After a burst: move the entries left into storage their size.
+            if entries.count > 256, positions.count * 8 < entries.count {
+                var packed: [Entry?] = []
+                packed.reserveCapacity(positions.count)
+                for (key, old) in positions {
+                    positions[key] = packed.count
+                    packed.append(entries[old])
+                }
+                entries = packed
+                free = []
+            }
         }
     }
 
     private final class Shard: Sendable {
-        let entries = Mutex<[TransactionKey: Slot]>([:])
+        let slab = Mutex(Slab())
     }
 
     private let shards: [Shard] = (0..<32).map { _ in Shard() }
@@ -128,7 +170,7 @@ final class TransactionTable: Sendable {
     }
 
     func contains(_ key: TransactionKey) -> Bool {
-        shard(key).entries.withLock { $0[key] != nil }
+        shard(key).slab.withLock { $0.contains(key) }
     }
 
     /// Starts a new transaction under `key` with `start`, or, when one already has that key,
@@ -136,19 +178,13 @@ final class TransactionTable: Sendable {
     func start(_ key: TransactionKey, _ make: () -> Entry, _ start: (inout Machine) -> [TransactionAction],
                orUpdate existing: (inout Machine) -> [TransactionAction]) -> (effects: Effects?, started: Bool) {
         var started = false
-        let effects: Effects? = shard(key).entries.withLock { entries in
-            func makeNew() -> Slot {
+        let effects: Effects? = shard(key).slab.withLock { slab in
+            let position = slab.position(of: key) {
                 started = true
-                return Slot(make())
+                return make()
             }
-            // Through the subscript's modify access, which inserts the new slot in the same look-up.
-            func take(_ slot: inout Slot) -> Slot { slot }
-            let slot = take(&entries[key, default: makeNew()])
-            let effects = apply({ started ? start(&$0) : existing(&$0) }, to: &slot.entry, firing: nil)
-            if effects?.terminated == true {
-                entries[key] = nil
-                entries.shrinkIfSparse()
-            }
+            let effects = apply({ started ? start(&$0) : existing(&$0) }, to: &slab[position], firing: nil)
+            if effects?.terminated == true { slab.remove(key) }
             return effects
         }
         if started { counter.add(1, ordering: .relaxed) }
@@ -160,13 +196,10 @@ final class TransactionTable: Sendable {
     /// actions there; the rest comes back to be performed outside the lock. With `firing`, the
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
-        let effects: Effects? = shard(key).entries.withLock { entries in
-            guard let index = entries.index(forKey: key) else { return nil }
-            let effects = apply(body, to: &entries.values[index].entry, firing: firing)
-            if effects?.terminated == true {
-                entries.remove(at: index)
-                entries.shrinkIfSparse()
-            }
+        let effects: Effects? = shard(key).slab.withLock { slab in
+            guard let position = slab.position(of: key) else { return nil }
+            let effects = apply(body, to: &slab[position], firing: firing)
+            if effects?.terminated == true { slab.remove(key) }
             return effects
         }
         if let effects { finish(effects, key: key) }
