@@ -32,11 +32,12 @@ public final class CommandRegistry: Sendable {
 
     /// `"sofia profile x"` -> `("sofia", "profile x")`: the name ends at the first space.
     public static func splitCommandLine(_ line: String) -> (name: String, arguments: String) {
+        // By bytes: a space is ASCII, and a character search would walk grapheme clusters.
         var text = Substring(line)
-        while text.first == " " { text.removeFirst() }
-        guard let space = text.firstIndex(of: " ") else { return (String(text), "") }
-        var arguments = text[text.index(after: space)...]
-        while arguments.first == " " { arguments.removeFirst() }
+        while text.utf8.first == UInt8(ascii: " ") { text = text[text.utf8.index(after: text.startIndex)...] }
+        guard let space = text.utf8.firstIndex(of: UInt8(ascii: " ")) else { return (String(text), "") }
+        var arguments = text[text.utf8.index(after: space)...]
+        while arguments.utf8.first == UInt8(ascii: " ") { arguments = arguments[arguments.utf8.index(after: arguments.startIndex)...] }
         return (String(text[..<space]), String(arguments))
     }
 }

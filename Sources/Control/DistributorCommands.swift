@@ -81,7 +81,7 @@ public enum DistributorCommands {
     }
 
     private static func splitAtFirstSpace(_ text: String) -> (String, String?) {
-        guard let space = text.firstIndex(of: " ") else { return (text, nil) }
-        return (String(text[..<space]), String(text[text.index(after: space)...]))
+        guard let space = text.utf8.firstIndex(of: UInt8(ascii: " ")) else { return (text, nil) }
+        return (String(text[..<space]), String(text[text.utf8.index(after: space)...]))
     }
 }

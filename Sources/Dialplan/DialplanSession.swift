@@ -290,7 +290,7 @@ public struct DialplanSession: Sendable {
 
     /// `name=value`; an empty or missing value unsets, as FreeSWITCH's `set` does.
     static func assignment(_ data: String) -> (String, String?) {
-        guard let equals = data.firstIndex(of: "=") else { return (data.trimmed(" \t"), nil) }
+        guard let equals = data.utf8.firstIndex(of: UInt8(ascii: "=")) else { return (data.trimmed(" \t"), nil) }
         let value = String(data[data.index(after: equals)...])
         return (String(data[..<equals]).trimmed(" \t"), value.isEmpty ? nil : value)
     }

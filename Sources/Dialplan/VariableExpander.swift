@@ -63,9 +63,10 @@ public struct VariableExpander: Sendable {
 
     /// The contents of one `${...}`: an API call or a variable name.
     private func resolve(_ inner: Substring, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
-        let paren = inner.firstIndex(of: "(")
-        let space = inner.firstIndex(of: " ")
-        if let paren, space.map({ paren < $0 }) ?? true, let end = inner.lastIndex(of: ")"), end > paren {
+        // By bytes: the delimiters are ASCII, and a character search would walk grapheme clusters.
+        let paren = inner.utf8.firstIndex(of: UInt8(ascii: "("))
+        let space = inner.utf8.firstIndex(of: UInt8(ascii: " "))
+        if let paren, space.map({ paren < $0 }) ?? true, let end = inner.utf8.lastIndex(of: UInt8(ascii: ")")), end > paren {
             let name = inner[..<paren].trimmed(" \t")
             return callAPI(name, arguments: expand(inner[inner.index(after: paren)..<end], depth: depth + 1, lookup: lookup), lookup: lookup)
         }
@@ -75,7 +76,7 @@ public struct VariableExpander: Sendable {
         var name = expand(inner, depth: depth + 1, lookup: lookup)
         var offset: Int?
         var length: Int?
-        if let colon = name.firstIndex(of: ":") {
+        if let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) {
             let numbers = name[name.index(after: colon)...].split(separator: ":", omittingEmptySubsequences: false)
             offset = Int(numbers[0])
             length = numbers.count > 1 ? Int(numbers[1]) : nil
