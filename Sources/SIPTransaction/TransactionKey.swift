@@ -48,6 +48,12 @@ public enum TransactionKey: Hashable, Sendable {
     /// CSeq), for picking a lock shard without a second full hash. Every byte counts: some
     /// user agents' branches differ only in the middle (`z9hG4bK-<pid>-<call>-<message>`).
     public func bucket(of count: Int) -> Int {
+        Int(fingerprint % UInt32(count))
+    }
+
+    /// FNV-1a of the branch, or of the Call-ID and CSeq: what `bucket(of:)` spreads keys by,
+    /// and what a table can keep beside a key to hash it without reading its strings again.
+    public var fingerprint: UInt32 {
         var hash: UInt32 = 2_166_136_261
         func mix(_ text: String) {
             for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
@@ -59,6 +65,6 @@ public enum TransactionKey: Hashable, Sendable {
             mix(callID)
             hash = (hash ^ cseq) &* 16_777_619
         }
-        return Int(hash % UInt32(count))
+        return hash
     }
 }

@@ -76,17 +76,37 @@ final class TransactionTable: Sendable {
     /// to position. Growing or deleting from the dictionary moves 8-byte positions, not the
     /// several hundred bytes a machine with its request takes; and the entries never sit among
     /// the calls' own small objects, which would keep their pages resident after a burst.
+    /// A key with its fingerprint: the dictionary hashes the fingerprint alone, so that growing
+    /// it, and closing the gap a deletion leaves, never go back to the keys' strings.
+    struct HashedKey: Hashable {
+        let key: TransactionKey
+        let fingerprint: UInt32
+
+        init(_ key: TransactionKey) {
+            self.key = key
+            fingerprint = key.fingerprint
+        }
+
+        static func == (lhs: HashedKey, rhs: HashedKey) -> Bool {
+            lhs.fingerprint == rhs.fingerprint && lhs.key == rhs.key
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(fingerprint)
+        }
+    }
+
     struct Slab {
-        private var positions: [TransactionKey: Int] = [:]
+        private var positions: [HashedKey: Int] = [:]
         private var entries: [Entry?] = []
         private var free: [Int] = []
 
         var count: Int { positions.count }
 
-        func contains(_ key: TransactionKey) -> Bool { positions[key] != nil }
+        func contains(_ key: HashedKey) -> Bool { positions[key] != nil }
 
         /// The position of `key`'s entry, made with `make` when there is none (one look-up).
-        mutating func position(of key: TransactionKey, orMake make: () -> Entry) -> Int {
+        mutating func position(of key: HashedKey, orMake make: () -> Entry) -> Int {
             func place() -> Int {
                 if let position = free.popLast() {
                     entries[position] = make()
@@ -100,14 +120,14 @@ final class TransactionTable: Sendable {
             return take(&positions[key, default: place()])
         }
 
-        func position(of key: TransactionKey) -> Int? { positions[key] }
+        func position(of key: HashedKey) -> Int? { positions[key] }
 
         subscript(position: Int) -> Entry {
             get { entries[position]! }
             _modify { yield &entries[position]! }
         }
 
-        mutating func remove(_ key: TransactionKey) {
+        mutating func remove(_ key: HashedKey) {
             guard let position = positions.removeValue(forKey: key) else { return }
             entries[position] = nil
             free.append(position)
@@ -165,12 +185,13 @@ final class TransactionTable: Sendable {
     /// 2xx responses to INVITEs whose ACK has not come yet.
     var awaitingAckCount: Int { accepted.reduce(0) { count, shard in count + shard.entries.withLock { $0.count } } }
 
-    private func shard(_ key: TransactionKey) -> Shard {
-        shards[key.bucket(of: shards.count)]
+    private func shard(_ key: HashedKey) -> Shard {
+        shards[Int(key.fingerprint % UInt32(shards.count))]
     }
 
     func contains(_ key: TransactionKey) -> Bool {
-        shard(key).slab.withLock { $0.contains(key) }
+        let key = HashedKey(key)
+        return shard(key).slab.withLock { $0.contains(key) }
     }
 
     /// Starts a new transaction under `key` with `start`, or, when one already has that key,
@@ -178,13 +199,14 @@ final class TransactionTable: Sendable {
     func start(_ key: TransactionKey, _ make: () -> Entry, _ start: (inout Machine) -> [TransactionAction],
                orUpdate existing: (inout Machine) -> [TransactionAction]) -> (effects: Effects?, started: Bool) {
         var started = false
-        let effects: Effects? = shard(key).slab.withLock { slab in
-            let position = slab.position(of: key) {
+        let hashed = HashedKey(key)
+        let effects: Effects? = shard(hashed).slab.withLock { slab in
+            let position = slab.position(of: hashed) {
                 started = true
                 return make()
             }
             let effects = apply({ started ? start(&$0) : existing(&$0) }, to: &slab[position], firing: nil)
-            if effects?.terminated == true { slab.remove(key) }
+            if effects?.terminated == true { slab.remove(hashed) }
             return effects
         }
         if started { counter.add(1, ordering: .relaxed) }
@@ -196,10 +218,11 @@ final class TransactionTable: Sendable {
     /// actions there; the rest comes back to be performed outside the lock. With `firing`, the
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
-        let effects: Effects? = shard(key).slab.withLock { slab in
-            guard let position = slab.position(of: key) else { return nil }
+        let hashed = HashedKey(key)
+        let effects: Effects? = shard(hashed).slab.withLock { slab in
+            guard let position = slab.position(of: hashed) else { return nil }
             let effects = apply(body, to: &slab[position], firing: firing)
-            if effects?.terminated == true { slab.remove(key) }
+            if effects?.terminated == true { slab.remove(hashed) }
             return effects
         }
         if let effects { finish(effects, key: key) }
