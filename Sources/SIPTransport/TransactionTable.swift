@@ -101,8 +101,6 @@ final class TransactionTable: Sendable {
         private var entries: [Entry?] = []
         private var free: [Int] = []
 
-        var count: Int { positions.count }
-
         func contains(_ key: HashedKey) -> Bool { positions[key] != nil }
 
         /// The position of `key`'s entry, made with `make` when there is none (one look-up).
