@@ -47,8 +47,9 @@ struct ByteText {
         return nil
     }
 
-    /// The first element of a comma list (the top Via): commas inside quotes or `<>` do not count.
-    func firstListElement(_ range: Range<Int>) -> Range<Int> {
+    /// Calls `body` with each non-empty, trimmed element of a comma list in `range` (commas
+    /// inside quotes or `<>` do not count) until it returns false.
+    func forEachListElement(_ range: Range<Int>, _ body: (Range<Int>) -> Bool) {
         var inQuotes = false, inAngle = false
         var start = range.lowerBound
         var index = range.lowerBound
@@ -60,13 +61,21 @@ struct ByteText {
             case UInt8(ascii: ">") where !inQuotes: inAngle = false
             case UInt8(ascii: ",") where !inQuotes && !inAngle:
                 let element = trimmed(start..<index)
-                if !element.isEmpty { return element }
+                if !element.isEmpty, !body(element) { return }
                 start = index + 1
             default: break
             }
             index += 1
         }
-        return trimmed(start..<range.upperBound)
+        let element = trimmed(min(start, range.upperBound)..<range.upperBound)
+        if !element.isEmpty { _ = body(element) }
+    }
+
+    /// The first element of a comma list (the top Via); empty when there is none.
+    func firstListElement(_ range: Range<Int>) -> Range<Int> {
+        var first = range.upperBound..<range.upperBound
+        forEachListElement(range) { first = $0; return false }
+        return first
     }
 
     func contains(_ byte: UInt8, in range: Range<Int>) -> Bool {

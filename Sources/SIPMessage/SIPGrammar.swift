@@ -1,50 +1,18 @@
-import TextTrimming
 /// Small pieces of RFC 3261 §25 grammar shared by the header parsers.
 public enum SIPGrammar {
     /// Splits a header value at commas that are not inside quotes or `<...>`.
     public static func splitList(_ value: String) -> [String] {
+        let text = ByteText(value)
         var parts: [String] = []
-        forEachListElement(value) { parts.append($0); return true }
+        text.forEachListElement(text.all) { parts.append(text.string($0)); return true }
         return parts
     }
 
     /// The first element of a list header (the top Via), without splitting the rest.
     public static func firstListElement(_ value: String) -> String? {
-        var first: String?
-        forEachListElement(value) { first = $0; return false }
-        return first
-    }
-
-    /// Calls `body` with each non-empty, trimmed element of a comma list (commas inside quotes
-    /// or `<>` do not count) until it returns false.
-    private static func forEachListElement(_ value: String, _ body: (String) -> Bool) {
-        let utf8 = value.utf8
-        var start = utf8.startIndex
-        var index = utf8.startIndex
-        var inQuotes = false
-        var inAngle = false
-        while index < utf8.endIndex {
-            switch utf8[index] {
-            case UInt8(ascii: "\\") where inQuotes:
-                index = utf8.index(after: index)
-                if index == utf8.endIndex { continue }
-            case UInt8(ascii: "\""):
-                inQuotes.toggle()
-            case UInt8(ascii: "<") where !inQuotes:
-                inAngle = true
-            case UInt8(ascii: ">") where !inQuotes:
-                inAngle = false
-            case UInt8(ascii: ",") where !inQuotes && !inAngle:
-                let part = value[start..<index].trimmed()
-                if !part.isEmpty, !body(part) { return }
-                start = utf8.index(after: index)
-            default:
-                break
-            }
-            index = utf8.index(after: index)
-        }
-        let part = value[start..<utf8.endIndex].trimmed()
-        if !part.isEmpty { _ = body(part) }
+        let text = ByteText(value)
+        let first = text.firstListElement(text.all)
+        return first.isEmpty ? nil : text.string(first)
     }
 
     /// Equal ignoring ASCII case, without building lowercased copies (parameter look-ups run
