@@ -98,7 +98,7 @@ def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, se
                            '<param name="register" value="false"/><param name="ping" value="5"/></gateway></include>\n')
         serve = subprocess.Popen([os.environ.get("DIST", os.path.join(ROOT, ".build", "release", "distributor")), "serve",
                                   "--conf", os.path.join(tree, "conf"), "--dialplan", os.path.join(tree, "dialplan"),
-                                  "--log-level", "warning"],
+                                  "--log-level", "warning"] + (["--threads", os.environ["THREADS"]] if os.environ.get("THREADS") else []),
                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
         processes.append(serve)
         time.sleep(3)

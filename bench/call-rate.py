@@ -5,9 +5,10 @@ dispatcher, and through `distributor serve`, with the same sipp caller, in one r
 For each system the offered rate steps up until calls fail (more than 0.1% failed or
 retransmitted); the highest clean rate is held for --seconds. Reported per system: that rate,
 INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
-and its peak RSS; then the distributor runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
+and its peak RSS. Kamailio and the distributor each run at every worker count in --workers
+(children, threads). Then the distributor, at its best thread count, runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
 
-    bench/call-rate.py [--rates 1000,2000,...] [--seconds 15] [--out bench/call-rate-results.md]
+    bench/call-rate.py [--rates 1000,2000,...] [--seconds 15] [--workers 1,2] [--out bench/call-rate-results.md]
 Needs the Debian packages sip-tester and kamailio, and a release build (it runs one).
 """
 import argparse
@@ -141,6 +142,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rates", default="500,1000,2000,3000,4000,5000,6000,7000,8000,10000,12000")
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", default="1,2", help="Kamailio children and distributor threads to measure, each in turn")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "call-rate-results.md"))
     options = parser.parse_args()
     rates = [int(rate) for rate in options.rates.split(",")]
@@ -150,7 +152,8 @@ def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "distributor"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     work = tempfile.mkdtemp(prefix="call-rate-")
-    results = []
+    counts = [int(count) for count in options.workers.split(",")]
+    results, kamailios, distributors = [], [], []
     confirmations = []
     gateways = []
     try:
@@ -164,25 +167,26 @@ def main():
         fresh_gateways()
         results.append(measure("sipp -> sipp (ceiling)", 25091, rates, options.seconds, work))
 
-        print("sipp -> Kamailio dispatcher -> 2 sipp gateways", flush=True)
-        fresh_gateways()
-        config = open(os.path.join(ROOT, "bench", "kamailio-dispatcher.cfg")).read()
-        listing = os.path.join(work, "dispatcher.list")
-        open(listing, "w").write("1 sip:127.0.0.1:25091 0 0 weight=50\n1 sip:127.0.0.1:25092 0 0 weight=50\n")
-        config = config.replace("BENCH_PORT", "25080").replace("BENCH_LIST", listing)
-        open(os.path.join(work, "kamailio.cfg"), "w").write(config)
-        kamailio = subprocess.Popen(["kamailio", "-f", os.path.join(work, "kamailio.cfg"), "-DD", "-E", "-x", "tlsf",
-                                     "-m", "4096", "-M", "64", "-Y", os.path.join(work, "kamailio-run")],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.makedirs(os.path.join(work, "kamailio-run"), exist_ok=True)
-        time.sleep(3)
-        try:
-            results.append(measure("sipp -> Kamailio -> sipp", 25080, rates, options.seconds, work, kamailio))
-        finally:
-            stop(kamailio)
+        # Each middle box at each worker count: Kamailio's children, our event-loop threads. On a
+        # box whose cores the sipp processes share, fewer workers can carry more.
+        for workers in counts:
+            print(f"sipp -> Kamailio dispatcher (children={workers}) -> 2 sipp gateways", flush=True)
+            fresh_gateways()
+            config = open(os.path.join(ROOT, "bench", "kamailio-dispatcher.cfg")).read()
+            listing = os.path.join(work, "dispatcher.list")
+            open(listing, "w").write("1 sip:127.0.0.1:25091 0 0 weight=50\n1 sip:127.0.0.1:25092 0 0 weight=50\n")
+            config = config.replace("BENCH_PORT", "25080").replace("BENCH_LIST", listing).replace("BENCH_CHILDREN", str(workers))
+            open(os.path.join(work, "kamailio.cfg"), "w").write(config)
+            os.makedirs(os.path.join(work, "kamailio-run"), exist_ok=True)
+            kamailio = subprocess.Popen(["kamailio", "-f", os.path.join(work, "kamailio.cfg"), "-DD", "-E", "-x", "tlsf",
+                                         "-m", "4096", "-M", "64", "-Y", os.path.join(work, "kamailio-run")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(3)
+            try:
+                kamailios.append(measure(f"sipp -> Kamailio (children={workers}) -> sipp", 25080, rates, options.seconds, work, kamailio))
+            finally:
+                stop(kamailio)
 
-        print("sipp -> distributor serve -> 2 sipp gateways", flush=True)
-        fresh_gateways()
         tree = os.path.join(work, "tree")
         shutil.copytree(os.path.join(ROOT, "conf"), os.path.join(tree, "conf"))
         shutil.copytree(os.path.join(ROOT, "dialplan"), os.path.join(tree, "dialplan"))
@@ -196,44 +200,66 @@ def main():
                                (os.path.join(tree, "conf", "sip_profiles", "external.xml"), 'name="rate-limit-requests" value="1000"', 'name="rate-limit-requests" value="0"')]:
             text = open(path).read()
             open(path, "w").write(text.replace(old, new))
-        ours = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve", "--conf", os.path.join(tree, "conf"),
-                                 "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning"],
-                                stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
-        time.sleep(3)
-        try:
-            results.append(measure("sipp -> distributor -> sipp", 25085, rates, options.seconds, work, ours))
-            # The issue's last target: no failed call at 80% of the sustained rate for 60 s, twice.
-            confirm_rate = results[-1]["rate"] * 8 // 10
-            for _ in range(2 if confirm_rate else 0):
-                run = call(25085, confirm_rate, 60, work)
-                print(f"  distributor at 80%: {confirm_rate}/s for 60 s: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
-                      f"{run['retrans']} retransmissions", flush=True)
-                confirmations.append((confirm_rate, run))
-        finally:
-            stop(ours)
+
+        def start_ours(workers):
+            process = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve", "--conf", os.path.join(tree, "conf"),
+                                        "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning", "--threads", str(workers)],
+                                       stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
+            time.sleep(3)
+            return process
+
+        for workers in counts:
+            print(f"sipp -> distributor serve (--threads {workers}) -> 2 sipp gateways", flush=True)
+            fresh_gateways()
+            ours = start_ours(workers)
+            try:
+                result = measure(f"sipp -> distributor (--threads {workers}) -> sipp", 25085, rates, options.seconds, work, ours)
+                result["workers"] = workers
+                distributors.append(result)
+            finally:
+                stop(ours)
+
+        # The issue's last target: no failed call at 80% of the sustained rate for 60 s, twice,
+        # on a fresh service with the thread count that sustained the most.
+        best = max(distributors, key=lambda result: result["rate"])
+        confirm_rate = best["rate"] * 8 // 10
+        if confirm_rate:
+            fresh_gateways()
+            ours = start_ours(best["workers"])
+            try:
+                for _ in range(2):
+                    run = call(25085, confirm_rate, 60, work)
+                    print(f"  distributor at 80%: {confirm_rate}/s for 60 s: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
+                          f"{run['retrans']} retransmissions", flush=True)
+                    confirmations.append((confirm_rate, best["workers"], run))
+            finally:
+                stop(ours)
     finally:
         for gateway in gateways:
             stop(gateway)
         shutil.rmtree(work, ignore_errors=True)
 
-    ceiling, kamailio, ours = results
+    ceiling = results[0]
+    kamailio = max(kamailios, key=lambda result: result["rate"])
+    ours = max(distributors, key=lambda result: result["rate"])
     lines = [
         "# Call-rate benchmark", "",
-        f"One run of `bench/call-rate.py --rates {options.rates} --seconds {options.seconds}` on {os.uname().nodename} "
+        f"One run of `bench/call-rate.py --rates {options.rates} --seconds {options.seconds} --workers {options.workers}` on {os.uname().nodename} "
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Loopback only; the same sipp caller "
-        "(INVITE with SDP, 100/180/200, ACK, 0-100 ms hold, BYE) and two sipp gateways.", "",
+        "(INVITE with SDP, 100/180/200, ACK, 0-100 ms hold, BYE) and two sipp gateways. Each middle box runs at each worker "
+        "count (Kamailio's `children`, our `--threads`); the ratios take each one's best.", "",
         "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | peak RSS MiB |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for result in results:
+    for result in results + kamailios + distributors:
         lines.append(f"| {result['name']} | {result['rate']} | {result['mean']:.2f} | {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} | "
                      f"{result['cpu']:.3f} | {result['rss'] / 1024:.0f} |")
     ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
-    lines += ["", f"- distributor / Kamailio: {ratio(ours['rate'], kamailio['rate'])}",
+    lines += ["", f"- distributor / Kamailio, best of each: {ratio(ours['rate'], kamailio['rate'])} ({ours['name']} against {kamailio['name']})",
               f"- distributor / ceiling: {ratio(ours['rate'], ceiling['rate'])}",
               "- Latency comes from sipp's response-time trace (coarse: sipp's clock ticks in ms)."]
-    for rate, run in confirmations:
-        lines.append(f"- distributor at 80% of its rate ({rate}/s) for 60 s: {run['ok']}/{run['calls']} calls answered, "
+    for rate, workers, run in confirmations:
+        lines.append(f"- distributor (--threads {workers}) at 80% of its rate ({rate}/s) for 60 s: {run['ok']}/{run['calls']} calls answered, "
                      f"{run['failed']} failed, {run['retrans']} retransmissions")
     open(options.out, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))

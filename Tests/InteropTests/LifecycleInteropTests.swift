@@ -60,6 +60,24 @@ struct LifecycleInteropTests {
         #expect(answered.prefix(20).contains("gw1"))
     }
 
+    @Test func oneEventLoopThreadCarriesCallsOverBothGateways() throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_uas")
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: gw1.port, gw2: gw2.port, arguments: ["--threads", "1"])
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 40, arguments: ["-s", "9980", "-r", "40", "-l", "40"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 40, "\(result)")
+        let answered = service.log.components(separatedBy: "answered by ").dropFirst().map { String($0.prefix(3)) }
+        #expect(answered.filter { $0 == "gw1" }.count == 20)
+        #expect(answered.filter { $0 == "gw2" }.count == 20)
+    }
+
+    @Test func zeroThreadsIsRefusedWithTheReason() throws {
+        #expect { try service(gw1: 9, gw2: 9, arguments: ["--threads", "0"]) } throws: { error in
+            "\(error)".contains("--threads must be at least 1.")
+        }
+    }
+
     @Test func sigtermEndsCallsInProgressCleanlyAndExitsZero() throws {
         // Each gateway takes 3 of the 6 calls and exits once their BYEs came.
         let gw1 = try Sipp.Server(scenario: "gateway_uas", calls: 3)
