@@ -146,6 +146,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "InteropTests", dependencies: [
             "TestSupport", "Gateways", "Configuration", "SIPTransport", "SIPTransaction", "APICommands",

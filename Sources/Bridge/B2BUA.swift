@@ -128,8 +128,28 @@ public final class CallTable: Sendable {
         public var lastSecond = 0
     }
 
+    /// A Call-ID or UUID with its FNV-1a, computed once: it picks the shard, and the shard's
+    /// dictionary hashes it alone, so that a deletion never rehashes its neighbours' strings.
+    private struct Key: Hashable {
+        let text: String
+        let fingerprint: UInt32
+
+        init(_ text: String) {
+            self.text = text
+            fingerprint = FNV1a(text).value
+        }
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.fingerprint == rhs.fingerprint && lhs.text == rhs.text
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(fingerprint)
+        }
+    }
+
     private final class Shard: Sendable {
-        let calls = Mutex<[String: Call]>([:])
+        let calls = Mutex<[Key: Call]>([:])
     }
 
     private static let shardCount = 16
@@ -162,12 +182,13 @@ public final class CallTable: Sendable {
 
     public var all: [Call] { byUUID.flatMap { $0.calls.withLock { Array($0.values) } }.sorted { $0.created < $1.created } }
 
-    private func shard(_ table: [Shard], _ key: String) -> Shard {
-        table[Int(UInt(bitPattern: key.hashValue) % UInt(Self.shardCount))]
+    private func shard(_ table: [Shard], _ key: Key) -> Shard {
+        table[Int(key.fingerprint % UInt32(Self.shardCount))]
     }
 
     func add(_ call: Call) {
-        shard(byUUID, call.uuid).calls.withLock { $0[call.uuid] = call }
+        let key = Key(call.uuid)
+        shard(byUUID, key).calls.withLock { $0[key] = call }
         let current = active.add(1, ordering: .relaxed).newValue
         recordActive()
         let second = Int(Date().timeIntervalSince1970)
@@ -190,27 +211,34 @@ public final class CallTable: Sendable {
     }
 
     func alias(_ callID: String, to call: Call) {
-        shard(byCallID, callID).calls.withLock { $0[callID] = call }
+        let key = Key(callID)
+        shard(byCallID, key).calls.withLock { $0[key] = call }
     }
 
     func remove(_ call: Call, callIDs: [String]) {
-        let removed = shard(byUUID, call.uuid).calls.withLock { $0.removeValue(forKey: call.uuid) != nil }
+        let uuid = Key(call.uuid)
+        let removed = shard(byUUID, uuid).calls.withLock { $0.removeValue(forKey: uuid) != nil }
         if removed {
             active.subtract(1, ordering: .relaxed)
             recordActive()
         }
-        for callID in callIDs + [call.callID] {
-            shard(byCallID, callID).calls.withLock { table in
-                if table[callID] === call { table[callID] = nil }
+        func forget(_ callID: String) {
+            let key = Key(callID)
+            shard(byCallID, key).calls.withLock { table in
+                if let index = table.index(forKey: key), table.values[index] === call { table.remove(at: index) }
             }
         }
+        callIDs.forEach(forget)
+        forget(call.callID)
     }
 
     func call(forCallID callID: String) -> Call? {
-        shard(byCallID, callID).calls.withLock { $0[callID] }
+        let key = Key(callID)
+        return shard(byCallID, key).calls.withLock { $0[key] }
     }
 
     public func call(uuid: String) -> Call? {
-        shard(byUUID, uuid).calls.withLock { $0[uuid] }
+        let key = Key(uuid)
+        return shard(byUUID, key).calls.withLock { $0[key] }
     }
 }

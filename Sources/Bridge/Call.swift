@@ -18,7 +18,8 @@ import TextTrimming
 public final class Call: @unchecked Sendable {
     public enum Phase: String, Sendable { case routing = "ROUTING", bridging = "BRIDGING", answered = "ACTIVE", ended = "HANGUP" }
 
-    struct Leg {
+    /// A class: every response of the leg updates it where it is, with no copy of its messages.
+    final class Leg {
         let id: Int
         var invite: SIPRequest
         let peer: SIPPeer
@@ -32,6 +33,13 @@ public final class Call: @unchecked Sendable {
         var authenticated = false
         var callID: String { invite.callID ?? "" }
         var inviteCSeq: UInt32 { invite.cseq?.number ?? 1 }
+
+        init(id: Int, invite: SIPRequest, peer: SIPPeer, gateway: String?) {
+            self.id = id
+            self.invite = invite
+            self.peer = peer
+            self.gateway = gateway
+        }
     }
 
     /// What only a call that is not answered yet needs: the caller's INVITE and its transaction,
@@ -93,7 +101,7 @@ public final class Call: @unchecked Sendable {
             callerIDName: from?.displayName ?? from?.uri.user ?? "",
             networkAddress: peer.address.ipAddress ?? "",
             context: b2bua.settings.context,
-            uuid: SIPIdentifiers.uuid(),
+            uuid: uuid,
             channelName: "sofia/\(b2bua.settings.profile)/\(from?.uri.user ?? "")@\(from?.uri.host ?? "")"
         )
         callerIDNumber = profile.callerIDNumber
@@ -201,10 +209,9 @@ public final class Call: @unchecked Sendable {
     private func launch(_ id: Int, _ leg: DialString.Leg) {
         guard let setup else { return }
         let stack = b2bua.stack
-        let session = setup.session
         let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: callerIDNumber,
-                                           callerIDName: session.caller.callerIDName,
-                                           variables: session.variables.merging(session.exports) { $1 }.merging(leg.variables) { $1 })
+                                           callerIDName: setup.session.caller.callerIDName,
+                                           headers: OutboundInvite.headerVariables(setup.session.variables, setup.session.exports, leg.variables))
         var request: SIPRequest
         var peer: SIPPeer
         var gatewayName: String?
@@ -216,7 +223,7 @@ public final class Call: @unchecked Sendable {
                     return feed(id, .failed(cause: .invalidGateway, sipStatus: nil))
                 }
                 guard b2bua.gateways.status(of: name) == .up else {
-                    let tried = session.variables["distributor_tried"].map { $0 + " " } ?? ""
+                    let tried = setup.session.variables["distributor_tried"].map { $0 + " " } ?? ""
                     setup.session.setVariable("distributor_tried", tried + name)
                     logger.notice("Gateway '\(name)' is down!")
                     b2bua.gateways.count(name) { $0.failedCallsOut += 1 }
@@ -263,13 +270,12 @@ public final class Call: @unchecked Sendable {
             if case .response(let response) = event, (200...299).contains(response.status) { acknowledgeAnswer(response) }
             return
         }
-        guard var leg = legs[id] else { return }
+        guard let leg = legs[id] else { return }
         defer { forgetEndedLegOnceAnswered(id) }
         switch event {
         case .response(let response) where response.status < 200:
             guard response.status > 100 else { return }
             leg.provisional = response
-            legs[id] = leg
             if leg.stopRequested { sendCancel(leg) }
             feed(id, .provisional(status: response.status, hasSDP: !response.body.isEmpty))
         case .response(let response) where response.status < 300:
@@ -280,7 +286,6 @@ public final class Call: @unchecked Sendable {
             let answered = dialog(for: leg, answer: response)
             leg.answer = response
             leg.answerDialog = answered
-            legs[id] = leg
             acknowledge(answered, inviteCSeq: leg.inviteCSeq)
             if leg.stopRequested || phase != .bridging {
                 hangUpLeg(leg.id, answered)
@@ -292,13 +297,11 @@ public final class Call: @unchecked Sendable {
             leg.invite = retry
             leg.authenticated = true
             leg.provisional = nil
-            legs[id] = leg
             b2bua.stack.send(retry, to: leg.peer) { event in
                 self.events.run { self.legEvent(id, event) }
             }
         case .response(let response):
             leg.ended = true
-            legs[id] = leg
             if let gateway = leg.gateway {
                 b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 }
                 CallMetrics.gatewayLeg(gateway, answered: false, cause: Self.cause(of: response))
@@ -306,7 +309,6 @@ public final class Call: @unchecked Sendable {
             feed(id, .failed(cause: Self.cause(of: response), sipStatus: response.status))
         case .timedOut:
             leg.ended = true
-            legs[id] = leg
             if let gateway = leg.gateway {
                 b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 }
                 CallMetrics.gatewayLeg(gateway, answered: false, cause: .recoveryOnTimerExpire)
@@ -314,7 +316,6 @@ public final class Call: @unchecked Sendable {
             feed(id, .failed(cause: .recoveryOnTimerExpire, sipStatus: 408))
         case .transportFailed:
             leg.ended = true
-            legs[id] = leg
             if let gateway = leg.gateway {
                 b2bua.gateways.count(gateway) { $0.failedCallsOut += 1 }
                 CallMetrics.gatewayLeg(gateway, answered: false, cause: .normalTemporaryFailure)
@@ -359,9 +360,8 @@ public final class Call: @unchecked Sendable {
     }
 
     private func stopLeg(_ id: Int) {
-        guard var leg = legs[id], !leg.ended else { return }
+        guard let leg = legs[id], !leg.ended else { return }
         leg.stopRequested = true
-        legs[id] = leg
         if let answered = leg.answerDialog {
             hangUpLeg(id, answered)
         } else if leg.provisional != nil {
@@ -467,7 +467,7 @@ public final class Call: @unchecked Sendable {
         dropSetup()
         // A new table rather than removals, which would keep the old one's storage.
         var stopping: [Int: Leg] = [:]
-        for (legID, var leg) in legs where legID != id && (!leg.ended || leg.answerDialog != nil) {
+        for (legID, leg) in legs where legID != id && (!leg.ended || leg.answerDialog != nil) {
             leg.invite = leg.invite.skeleton
             leg.provisional = leg.provisional.map { SIPResponse(status: $0.status) }
             stopping[legID] = leg

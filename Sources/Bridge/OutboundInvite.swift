@@ -10,8 +10,18 @@ enum OutboundInvite {
         let invite: SIPRequest
         let callerIDNumber: String
         let callerIDName: String
-        /// Channel and leg variables; `sip_h_X-Name` adds an `X-Name` header.
-        let variables: [String: String]
+        /// The `X-Name` headers of `sip_h_X-Name` variables, from `headerVariables(_:)`.
+        let headers: [(name: String, value: String)]
+    }
+
+    /// The `sip_h_X-Name` variables of `layers` (a later layer's value wins: the channel's, then
+    /// the exported ones, then the leg's) as `X-Name` headers, sorted by name.
+    static func headerVariables(_ layers: [String: String]...) -> [(name: String, value: String)] {
+        var chosen: [String: String] = [:]
+        for layer in layers {
+            for (name, value) in layer where name.hasPrefix("sip_h_") { chosen[name] = value }
+        }
+        return chosen.sorted { $0.key < $1.key }.map { (String($0.key.dropFirst("sip_h_".count)), $0.value) }
     }
 
     static func toGateway(_ settings: GatewaySettings, destination: String, caller: Caller, stack: SIPStack,
@@ -50,9 +60,7 @@ enum OutboundInvite {
         headers.add("CSeq", "1 INVITE")
         headers.add("Contact", "<sip:\(contactUser)@\(stack.advertisedHost):\(stack.port);transport=\(transport.rawValue.lowercased())>")
         headers.add("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE")
-        for (name, value) in caller.variables.filter({ $0.key.hasPrefix("sip_h_") }).sorted(by: { $0.key < $1.key }) {
-            headers.add(String(name.dropFirst("sip_h_".count)), value)
-        }
+        for (name, value) in caller.headers { headers.add(name, value) }
         if let contentType = caller.invite.contentType, !caller.invite.body.isEmpty {
             headers.add("Content-Type", contentType)
         }

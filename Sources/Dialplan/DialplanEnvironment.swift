@@ -1,7 +1,8 @@
 import Logging
 
 /// What a call's dialplan run needs from the service, shared by every call.
-public struct DialplanEnvironment: Sendable {
+/// A class: every call's dialplan session holds it, and a reference copies as one retain.
+public final class DialplanEnvironment: Sendable {
     public let dialplan: CompiledDialplan
     public let expander: VariableExpander
     /// Applications run by a higher layer (the bridge), which the session hands back as steps.

@@ -29,7 +29,7 @@ public final class GatewayManager: Sendable {
         var pinger: GatewayPinger?
         var registration: GatewayRegistration?
         var status: GatewayStatus
-        var counters = GatewayCounters()
+        let counters = GatewayCounterCell()
         var statusSince: Duration
         let generation: Int
         let callID = SIPIdentifiers.callID()
@@ -91,7 +91,16 @@ public final class GatewayManager: Sendable {
     // MARK: - Queries
 
     public func status(of name: String) -> GatewayStatus? {
-        state.withLock { $0.records[name]?.status }
+        reading(name) { $0.status }
+    }
+
+    /// `read` of the named gateway's record, in place under the lock: a copy of the record
+    /// would retain and release every string of its settings.
+    private func reading<Value: Sendable>(_ name: String, _ read: (Record) -> Value) -> Value? {
+        state.withLock { state in
+            guard let index = state.records.index(forKey: name) else { return nil }
+            return read(state.records.values[index])
+        }
     }
 
     /// Every gateway that is not UP, in order.
@@ -123,20 +132,16 @@ public final class GatewayManager: Sendable {
     public func hasProfile(_ name: String) -> Bool { profiles[name] != nil }
 
     public func settings(of name: String) -> GatewaySettings? {
-        state.withLock { $0.records[name]?.settings }
+        reading(name) { $0.settings }
     }
 
     /// Where a call through this gateway is sent.
     public func proxyPeer(of name: String) -> SIPPeer? {
-        state.withLock { $0.records[name]?.proxy }
+        reading(name) { $0.proxy } ?? nil
     }
 
-    public func count(_ name: String, _ update: @Sendable (inout GatewayCounters) -> Void) {
-        state.withLock { state in
-            guard var record = state.records[name] else { return }
-            update(&record.counters)
-            state.records[name] = record
-        }
+    public func count(_ name: String, _ update: (inout GatewayCounters) -> Void) {
+        reading(name) { $0.counters }?.update(update)
     }
 
     func snapshot(_ name: String) -> Record? {

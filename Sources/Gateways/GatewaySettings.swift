@@ -2,7 +2,9 @@ import Configuration
 import XMLConfig
 
 /// A gateway's parameters with FreeSWITCH's defaults and checks (behaviour spec §2.1).
-public struct GatewaySettings: Hashable, Sendable {
+/// A class: every call reads its gateway's settings, and a reference is one retain where a
+/// copy of the struct would be one per string.
+public final class GatewaySettings: Sendable {
     public let name: String
     public let profile: String
     public let registers: Bool
@@ -33,6 +35,39 @@ public struct GatewaySettings: Hashable, Sendable {
     public let destinationPrefix: String
     public let variables: [GatewayDefinition.Variable]
     public let location: SourceLocation
+
+    init(name: String, profile: String, registers: Bool, username: String, password: String, authUsername: String,
+         realm: String, proxy: String, outboundProxy: String?, registerProxy: String?, fromUser: String,
+         fromDomain: String?, `extension`: String, callerIDInFrom: Bool, ping: Int, pingMin: Int, pingMax: Int,
+         pingUserAgent: String?, registerTransport: String, contactParams: String?, expireSeconds: Int, retrySeconds: Int,
+         context: String, destinationPrefix: String, variables: [GatewayDefinition.Variable], location: SourceLocation) {
+        self.name = name
+        self.profile = profile
+        self.registers = registers
+        self.username = username
+        self.password = password
+        self.authUsername = authUsername
+        self.realm = realm
+        self.proxy = proxy
+        self.outboundProxy = outboundProxy
+        self.registerProxy = registerProxy
+        self.fromUser = fromUser
+        self.fromDomain = fromDomain
+        self.extension = `extension`
+        self.callerIDInFrom = callerIDInFrom
+        self.ping = ping
+        self.pingMin = pingMin
+        self.pingMax = pingMax
+        self.pingUserAgent = pingUserAgent
+        self.registerTransport = registerTransport
+        self.contactParams = contactParams
+        self.expireSeconds = expireSeconds
+        self.retrySeconds = retrySeconds
+        self.context = context
+        self.destinationPrefix = destinationPrefix
+        self.variables = variables
+        self.location = location
+    }
 
     /// Reads a definition; nil (with the reason among the diagnostics) when FreeSWITCH would
     /// skip the gateway.

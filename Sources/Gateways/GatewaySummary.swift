@@ -42,13 +42,14 @@ extension GatewayManager {
     public func summaries() -> [GatewaySummary] {
         let records = state.withLock { state in state.order.compactMap { state.records[$0] } }
         return records.map { record in
-            GatewaySummary(
+            let counters = record.counters.value
+            return GatewaySummary(
                 name: record.settings.name, profile: record.settings.profile, proxy: record.settings.proxy,
                 registration: record.state.rawValue, status: record.status.rawValue,
                 pingMilliseconds: record.pinger?.lastRoundTrip?.inMilliseconds,
                 pingState: record.pinger?.pingState,
-                counters: .init(callsIn: record.counters.callsIn, callsOut: record.counters.callsOut,
-                                failedCallsIn: record.counters.failedCallsIn, failedCallsOut: record.counters.failedCallsOut)
+                counters: .init(callsIn: counters.callsIn, callsOut: counters.callsOut,
+                                failedCallsIn: counters.failedCallsIn, failedCallsOut: counters.failedCallsOut)
             )
         }
     }

@@ -71,6 +71,7 @@ public enum SofiaCommands {
     static func gatewayStatus(_ name: String, gateways: GatewayManager) -> String {
         guard let record = gateways.snapshot(name) else { return "Invalid Gateway!\n" }
         let settings = record.settings
+        let counters = record.counters.value
         let now = gateways.uptime
         let epoch = Int(time(nil))
         let nextPing = record.pinger.map { epoch + Int(($0.nextPing - now).components.seconds) } ?? 0
@@ -100,10 +101,10 @@ public enum SofiaCommands {
             ("State   ", record.state.rawValue),
             ("Status  ", record.status.rawValue + pinging),
             ("Uptime  ", "\(record.status == .up ? (now - record.statusSince).components.seconds : 0)s"),
-            ("CallsIN ", String(record.counters.callsIn)),
-            ("CallsOUT", String(record.counters.callsOut)),
-            ("FailedCallsIN", String(record.counters.failedCallsIn)),
-            ("FailedCallsOUT", String(record.counters.failedCallsOut)),
+            ("CallsIN ", String(counters.callsIn)),
+            ("CallsOUT", String(counters.callsOut)),
+            ("FailedCallsIN", String(counters.failedCallsIn)),
+            ("FailedCallsOUT", String(counters.failedCallsOut)),
         ]
         return rule + rows.map { "\($0.0)\t\($0.1)\n" }.joined() + rule
     }

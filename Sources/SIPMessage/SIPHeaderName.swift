@@ -36,25 +36,54 @@ public enum SIPHeaderName {
     /// The canonical name and key of a known or compact name as received, found from its
     /// bytes without making a string: the parser names every header field this way.
     static func known(_ bytes: [UInt8], _ range: Range<Int>) -> (name: String, key: String)? {
-        guard range.count < knownByLength.count else { return nil }
-        candidates: for candidate in knownByLength[range.count] {
-            var index = range.lowerBound
-            for byte in candidate.lowercase {
-                guard ByteText.lower(bytes[index]) == byte else { continue candidates }
-                index += 1
-            }
-            return (candidate.name, candidate.key)
-        }
-        return nil
+        guard range.count < KnownTable.shared.byLength.count else { return nil }
+        return KnownTable.shared.match(bytes, range)
     }
 
-    /// Known and compact names by their length, each with its lowercase bytes.
-    private static let knownByLength: [[(lowercase: [UInt8], name: String, key: String)]] = {
-        var table = [[(lowercase: [UInt8], name: String, key: String)]](repeating: [], count: 32)
-        for (key, name) in known { table[key.utf8.count].append((Array(key.utf8), name, key)) }
-        for (letter, name) in compact { table[1].append((Array(letter.utf8), name, name.lowercased())) }
-        return table
-    }()
+    /// Known and compact names grouped by length, their lowercase bytes in one array: matching
+    /// reads plain integers and bytes, and touches no string until a name matches.
+    private struct KnownTable {
+        struct Candidate {
+            let start: Int
+            let entry: Int
+        }
+
+        static let shared = KnownTable()
+
+        var byLength = [[Candidate]](repeating: [], count: 32)
+        var lowercase: [UInt8] = []
+        var entries: [(name: String, key: String)] = []
+
+        init() {
+            for (key, name) in SIPHeaderName.known { add(key, name: name, key: key) }
+            for (letter, name) in SIPHeaderName.compact { add(letter, name: name, key: name.lowercased()) }
+        }
+
+        private mutating func add(_ spelling: String, name: String, key: String) {
+            byLength[spelling.utf8.count].append(Candidate(start: lowercase.count, entry: entries.count))
+            lowercase += spelling.utf8
+            entries.append((name, key))
+        }
+
+        func match(_ bytes: [UInt8], _ range: Range<Int>) -> (name: String, key: String)? {
+            let found: Int? = bytes.withUnsafeBufferPointer { bytes in
+                lowercase.withUnsafeBufferPointer { lowercase in
+                    byLength[range.count].withUnsafeBufferPointer { candidates in
+                        candidates: for candidate in candidates {
+                            var index = candidate.start
+                            for byte in range {
+                                guard ByteText.lower(bytes[byte]) == lowercase[index] else { continue candidates }
+                                index += 1
+                            }
+                            return candidate.entry
+                        }
+                        return nil
+                    }
+                }
+            }
+            return found.map { entries[$0] }
+        }
+    }
 
     static let compact: [String: String] = [
         "i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",

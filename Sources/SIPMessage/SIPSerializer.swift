@@ -39,26 +39,40 @@ extension SIPMessage {
 enum SIPSerializer {
     /// The bytes the header fields take, with a Content-Length line.
     static func headersSize(_ headers: SIPHeaders) -> Int {
-        headers.fields.reduce(32) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        // Through the buffer: the fields are read where they are, not copied (and retained) one by one.
+        headers.fields.withUnsafeBufferPointer { fields in
+            fields.indices.reduce(32) { $0 + fields[$1].name.utf8.count + fields[$1].value.utf8.count + 4 }
+        }
     }
 
     static func appendHeaders(_ headers: SIPHeaders, body: [UInt8], to bytes: inout [UInt8]) {
         var wroteLength = false
-        for field in headers.fields {
-            if field.key == "content-length" {
-                if wroteLength { continue }
-                wroteLength = true
-                appendContentLength(body.count, to: &bytes)
-                continue
+        headers.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                if fields[index].key == "content-length" {
+                    if wroteLength { continue }
+                    wroteLength = true
+                    appendContentLength(body.count, to: &bytes)
+                    continue
+                }
+                append(fields[index].name, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(UInt8(ascii: " "))
+                append(fields[index].value, to: &bytes)
+                bytes.append(UInt8(ascii: "\r"))
+                bytes.append(UInt8(ascii: "\n"))
             }
-            bytes.append(contentsOf: field.name.utf8)
-            bytes.append(contentsOf: ": ".utf8)
-            bytes.append(contentsOf: field.value.utf8)
-            bytes.append(contentsOf: "\r\n".utf8)
         }
         if !wroteLength { appendContentLength(body.count, to: &bytes) }
         bytes.append(contentsOf: "\r\n".utf8)
         bytes.append(contentsOf: body)
+    }
+
+    /// A string's bytes, copied from its own storage.
+    static func append(_ text: String, to bytes: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
     }
 
     private static func appendContentLength(_ length: Int, to bytes: inout [UInt8]) {

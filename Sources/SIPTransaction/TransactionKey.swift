@@ -44,9 +44,7 @@ public enum TransactionKey: Hashable, Sendable {
         }
     }
 
-    /// A spread of keys over `count` buckets (FNV-1a of the branch, or of the Call-ID and
-    /// CSeq), for picking a lock shard without a second full hash. Every byte counts: some
-    /// user agents' branches differ only in the middle (`z9hG4bK-<pid>-<call>-<message>`).
+    /// A spread of keys over `count` buckets, by `fingerprint`: a lock shard without a second full hash.
     public func bucket(of count: Int) -> Int {
         Int(fingerprint % UInt32(count))
     }
@@ -54,17 +52,13 @@ public enum TransactionKey: Hashable, Sendable {
     /// FNV-1a of the branch, or of the Call-ID and CSeq: what `bucket(of:)` spreads keys by,
     /// and what a table can keep beside a key to hash it without reading its strings again.
     public var fingerprint: UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        func mix(_ text: String) {
-            for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        }
         switch self {
         case .branch(let branch, _, _):
-            mix(branch)
+            return FNV1a(branch).value
         case .legacy(let callID, let cseq, _, _, _, _, _):
-            mix(callID)
-            hash = (hash ^ cseq) &* 16_777_619
+            var hash = FNV1a(callID)
+            hash.mix(cseq)
+            return hash.value
         }
-        return hash
     }
 }

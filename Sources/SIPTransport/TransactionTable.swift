@@ -72,10 +72,6 @@ final class TransactionTable: Sendable {
         var unacknowledged2xx = false
     }
 
-    /// A shard's transactions: the entries side by side in one array, and a dictionary from key
-    /// to position. Growing or deleting from the dictionary moves 8-byte positions, not the
-    /// several hundred bytes a machine with its request takes; and the entries never sit among
-    /// the calls' own small objects, which would keep their pages resident after a burst.
     /// A key with its fingerprint: the dictionary hashes the fingerprint alone, so that growing
     /// it, and closing the gap a deletion leaves, never go back to the keys' strings.
     struct HashedKey: Hashable {
@@ -96,56 +92,8 @@ final class TransactionTable: Sendable {
         }
     }
 
-    struct Slab {
-        private var positions: [HashedKey: Int] = [:]
-        private var entries: [Entry?] = []
-        private var free: [Int] = []
-
-        func contains(_ key: HashedKey) -> Bool { positions[key] != nil }
-
-        /// The position of `key`'s entry, made with `make` when there is none (one look-up).
-        mutating func position(of key: HashedKey, orMake make: () -> Entry) -> Int {
-            func place() -> Int {
-                if let position = free.popLast() {
-                    entries[position] = make()
-                    return position
-                }
-                entries.append(make())
-                return entries.count - 1
-            }
-            // Through the subscript's modify access, which inserts the new position in the same look-up.
-            func take(_ position: inout Int) -> Int { position }
-            return take(&positions[key, default: place()])
-        }
-
-        func position(of key: HashedKey) -> Int? { positions[key] }
-
-        subscript(position: Int) -> Entry {
-            get { entries[position]! }
-            _modify { yield &entries[position]! }
-        }
-
-        mutating func remove(_ key: HashedKey) {
-            guard let position = positions.removeValue(forKey: key) else { return }
-            entries[position] = nil
-            free.append(position)
-            positions.shrinkIfSparse()
-            // After a burst: move the entries left into storage their size.
-            if entries.count > 256, positions.count * 8 < entries.count {
-                var packed: [Entry?] = []
-                packed.reserveCapacity(positions.count)
-                for (key, old) in positions {
-                    positions[key] = packed.count
-                    packed.append(entries[old])
-                }
-                entries = packed
-                free = []
-            }
-        }
-    }
-
     private final class Shard: Sendable {
-        let slab = Mutex(Slab())
+        let slab = Mutex(Slab<HashedKey, Entry>())
     }
 
     private let shards: [Shard] = (0..<32).map { _ in Shard() }
@@ -172,9 +120,7 @@ final class TransactionTable: Sendable {
     }
 
     private func withAccepted<Result: Sendable>(_ key: AcceptedKey, _ body: (inout sending [AcceptedKey: TransactionKey]) -> sending Result) -> sending Result {
-        var hash: UInt32 = 2_166_136_261
-        for byte in key.callID.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return accepted[Int(hash % UInt32(accepted.count))].entries.withLock(body)
+        accepted[Int(FNV1a(key.callID).value % UInt32(accepted.count))].entries.withLock(body)
     }
     private let counter = Atomic<Int>(0)
 
