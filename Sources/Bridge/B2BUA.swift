@@ -68,8 +68,8 @@ public final class B2BUA: SIPTransactionUser {
             return
         }
         if let acl = settings.acl() {
-            guard let address = peer.address.ipAddress.flatMap(IPAddress.init), acl.allows(address) else {
-                logger.warning("IP \(peer.address.ipAddress ?? "?") rejected by ACL \(acl.name)")
+            guard let address = peer.ipAddressBytes.map(IPAddress.init(bytes:)), acl.allows(address) else {
+                logger.warning("IP \(peer.ipAddress ?? "?") rejected by ACL \(acl.name)")
                 transaction.respond(status: 403, toTag: SIPIdentifiers.tag())
                 return
             }

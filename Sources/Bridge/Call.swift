@@ -99,7 +99,7 @@ public final class Call: @unchecked Sendable {
             destinationNumber: invite.uri.user ?? invite.to?.uri.user ?? "",
             callerIDNumber: from?.uri.user ?? "",
             callerIDName: from?.displayName ?? from?.uri.user ?? "",
-            networkAddress: peer.address.ipAddress ?? "",
+            networkAddress: peer.ipAddress ?? "",
             context: b2bua.settings.context,
             uuid: uuid,
             channelName: "sofia/\(b2bua.settings.profile)/\(from?.uri.user ?? "")@\(from?.uri.host ?? "")"

@@ -7,7 +7,7 @@ extension SIPRequest {
     public func response(status: Int, reason: String? = nil, toTag: String? = nil, room: Int = 2) -> SIPResponse {
         // The fields are copied as they are, found in one pass: no look-up per header.
         var headers = SIPHeaders()
-        headers.reserveCapacity(self.headers.count { $0.key == "via" } + 5 + room)
+        headers.reserveCapacity(self.headers.count { $0.has(key: "via") } + 5 + room)
         var from: SIPHeaders.Field?, to: SIPHeaders.Field?, callID: SIPHeaders.Field?, cseq: SIPHeaders.Field?, timestamp: SIPHeaders.Field?
         for field in self.headers {
             switch field.key {

@@ -21,6 +21,12 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
             self.key = key
             self.value = value
         }
+
+        /// Whether the field's lowercase name is `key`. The lengths first: most fields a look-up
+        /// passes are another header, and comparing two different strings is =='s slow path.
+        func has(key: String) -> Bool {
+            self.key.utf8.count == key.utf8.count && self.key == key
+        }
     }
 
     public private(set) var fields: [Field] = []
@@ -38,13 +44,13 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     /// The first field's value.
     public subscript(name: String) -> String? {
         let key = SIPHeaderName.key(name)
-        return fields.first { $0.key == key }?.value
+        return fields.first { $0.has(key: key) }?.value
     }
 
     /// Every field's value, in order (a comma list in one field stays one value).
     public func values(_ name: String) -> [String] {
         let key = SIPHeaderName.key(name)
-        return fields.filter { $0.key == key }.map(\.value)
+        return fields.filter { $0.has(key: key) }.map(\.value)
     }
 
     /// Every element of a list header, whether sent as several fields or comma-separated.
@@ -54,7 +60,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     public func contains(_ name: String) -> Bool {
         let key = SIPHeaderName.key(name)
-        return fields.contains { $0.key == key }
+        return fields.contains { $0.has(key: key) }
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -77,11 +83,11 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     /// Replaces every field of that name by one field (appended if there was none).
     public mutating func set(_ name: String, _ value: String) {
         let key = SIPHeaderName.key(name)
-        if let first = fields.firstIndex(where: { $0.key == key }) {
+        if let first = fields.firstIndex(where: { $0.has(key: key) }) {
             fields[first].value = value
             var index = fields.index(after: first)
             while index < fields.endIndex {
-                if fields[index].key == key { fields.remove(at: index) } else { index += 1 }
+                if fields[index].has(key: key) { fields.remove(at: index) } else { index += 1 }
             }
         } else {
             add(name, value)
@@ -90,13 +96,13 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     public mutating func remove(_ name: String) {
         let key = SIPHeaderName.key(name)
-        fields.removeAll { $0.key == key }
+        fields.removeAll { $0.has(key: key) }
     }
 
     /// Replaces the first element of a list header (the top Via), keeping the rest.
     public mutating func replaceFirstElement(_ name: String, with value: String) {
         let key = SIPHeaderName.key(name)
-        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
+        guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
         var elements = SIPGrammar.splitList(fields[index].value)
         guard !elements.isEmpty else { return }
         elements[0] = value
@@ -106,7 +112,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     /// Removes the first element of a list header (the top Via), keeping the rest.
     public mutating func removeFirstElement(_ name: String) {
         let key = SIPHeaderName.key(name)
-        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
+        guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
         var elements = SIPGrammar.splitList(fields[index].value)
         elements.removeFirst()
         if elements.isEmpty {

@@ -93,14 +93,15 @@ public enum SIPParser {
         var conflictingLengths = false
 
         mutating func note(_ field: SIPHeaders.Field, at value: Place) {
-            switch field.key {
-            case "call-id": callIDCount += 1; if callID == nil { callID = field.value }
-            case "cseq": if cseq == nil { cseq = value }
-            case "from": fromCount += 1; if from == nil { from = value }
-            case "to": toCount += 1; if to == nil { to = value }
-            case "via": if via == nil { via = value }
-            case "max-forwards": if maxForwards == nil { maxForwards = field.value }
-            case "content-length":
+            // By length first, so that most fields cost one comparison of integers.
+            switch field.key.utf8.count {
+            case 7 where field.key == "call-id": callIDCount += 1; if callID == nil { callID = field.value }
+            case 4 where field.key == "cseq": if cseq == nil { cseq = value }
+            case 4 where field.key == "from": fromCount += 1; if from == nil { from = value }
+            case 2 where field.key == "to": toCount += 1; if to == nil { to = value }
+            case 3 where field.key == "via": if via == nil { via = value }
+            case 12 where field.key == "max-forwards": if maxForwards == nil { maxForwards = field.value }
+            case 14 where field.key == "content-length":
                 if let contentLength {
                     if contentLength.trimmed() != field.value.trimmed() { conflictingLengths = true }
                 } else {
@@ -115,27 +116,35 @@ public enum SIPParser {
     static func readHeaderSection(_ bytes: [UInt8], _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
         // Most messages have fewer fields: growing the array one field at a time would reallocate it several times.
         read.headers.reserveCapacity(16)
-        var pending: (name: String, key: String, value: Range<Int>, folded: String?)?
+        // The field being read: its name, where its value lies, and its unfolded value once a
+        // continuation line came. Kept in plain variables, so that handing it on copies nothing.
+        var hasPending = false
+        var pendingName = ""
+        var pendingKey = ""
+        var pendingValue = 0..<0
+        var pendingFolded: String?
         func flush() -> SIPParseError? {
-            guard let field = pending else { return nil }
+            guard hasPending else { return nil }
+            hasPending = false
             guard read.headers.count < maximumHeaderCount else { return SIPParseError("more than \(maximumHeaderCount) header fields") }
-            let value = field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)
-            let made = SIPHeaders.Field(name: field.name, key: field.key, value: value)
-            read.headers.append(made)
-            if let folded = field.folded {
+            let field: SIPHeaders.Field
+            if let folded = pendingFolded {
+                pendingFolded = nil
+                field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: folded)
                 read.foldedValues.append(folded)
-                read.note(made, at: .folded(read.foldedValues.count - 1))
+                read.note(field, at: .folded(read.foldedValues.count - 1))
             } else {
-                read.note(made, at: .inMessage(field.value))
+                let value = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[pendingValue]), as: UTF8.self) }
+                field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: value)
+                read.note(field, at: .inMessage(pendingValue))
             }
-            pending = nil
+            read.headers.append(field)
             return nil
         }
         var lineStart = section.lowerBound
         var isStartLine = true
         while lineStart < section.upperBound {
-            var newline = lineStart
-            while newline < section.upperBound, bytes[newline] != 0x0A { newline += 1 }
+            let newline = ByteText.firstIndex(of: 0x0A, in: bytes, lineStart..<section.upperBound) ?? section.upperBound
             var end = newline
             if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
             let line = lineStart..<end
@@ -151,11 +160,10 @@ public enum SIPParser {
             }
             guard !line.isEmpty else { continue }
             if bytes[line.lowerBound] == 0x20 || bytes[line.lowerBound] == 0x09 {
-                guard var field = pending else { return SIPParseError("continuation line before any header") }
+                guard hasPending else { return SIPParseError("continuation line before any header") }
                 let folded = trimmed(bytes, line)
                 if !folded.isEmpty {
-                    field.folded = (field.folded ?? String(decoding: bytes[field.value], as: UTF8.self)) + " " + String(decoding: bytes[folded], as: UTF8.self)
-                    pending = field
+                    pendingFolded = (pendingFolded ?? String(decoding: bytes[pendingValue], as: UTF8.self)) + " " + String(decoding: bytes[folded], as: UTF8.self)
                 }
                 continue
             }
@@ -166,14 +174,16 @@ public enum SIPParser {
             let nameRange = trimmed(bytes, line.lowerBound..<colon)
             let value = trimmed(bytes, (colon + 1)..<line.upperBound)
             if let known = SIPHeaderName.known(bytes, nameRange) {
-                pending = (known.name, known.key, value, nil)
+                (pendingName, pendingKey) = known
             } else {
                 guard !nameRange.isEmpty, bytes[nameRange].allSatisfy(SIPGrammar.isTokenByte) else {
                     return SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\"")
                 }
-                let name = SIPHeaderName.canonical(String(decoding: bytes[nameRange], as: UTF8.self))
-                pending = (name, name.lowercased(), value, nil)
+                pendingName = SIPHeaderName.canonical(String(decoding: bytes[nameRange], as: UTF8.self))
+                pendingKey = pendingName.lowercased()
             }
+            pendingValue = value
+            hasPending = true
         }
         if isStartLine { return SIPParseError("empty start line") }
         if let error = flush() { return error }
@@ -182,16 +192,14 @@ public enum SIPParser {
 
     /// The index where the header section ends and where the body starts.
     static func findHeaderEnd(_ bytes: [UInt8], from start: Int) -> (Int, Int)? {
-        var index = start
-        while index < bytes.count {
-            if bytes[index] == 0x0A {
-                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { return (index, index + 2) }
-                if index + 2 < bytes.count, bytes[index + 1] == 0x0D, bytes[index + 2] == 0x0A { return (index, index + 3) }
-                if index + 1 == bytes.count || (index + 2 == bytes.count && bytes[index + 1] == 0x0D) {
-                    return nil
-                }
+        var from = start
+        while let index = ByteText.firstIndex(of: 0x0A, in: bytes, from..<bytes.count) {
+            if index + 1 < bytes.count, bytes[index + 1] == 0x0A { return (index, index + 2) }
+            if index + 2 < bytes.count, bytes[index + 1] == 0x0D, bytes[index + 2] == 0x0A { return (index, index + 3) }
+            if index + 1 == bytes.count || (index + 2 == bytes.count && bytes[index + 1] == 0x0D) {
+                return nil
             }
-            index += 1
+            from = index + 1
         }
         return nil
     }

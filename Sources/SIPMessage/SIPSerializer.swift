@@ -49,7 +49,7 @@ enum SIPSerializer {
         var wroteLength = false
         headers.fields.withUnsafeBufferPointer { fields in
             for index in fields.indices {
-                if fields[index].key == "content-length" {
+                if fields[index].has(key: "content-length") {
                     if wroteLength { continue }
                     wroteLength = true
                     appendContentLength(body.count, to: &bytes)

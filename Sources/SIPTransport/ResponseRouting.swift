@@ -7,7 +7,7 @@ enum ResponseRouting {
     /// Adds `received` and fills `rport` on the top Via of a request from `peer`, so that every
     /// response built from it carries them.
     static func stampingReceived(_ request: SIPRequest, from peer: SIPPeer) -> SIPRequest {
-        guard var via = request.topVia, let sourceIP = peer.address.ipAddress else { return request }
+        guard var via = request.topVia, let sourceIP = peer.ipAddress else { return request }
         var changed = false
         if via.host.trimmed("[]") != sourceIP || via.rport != nil {
             via.parameters.set("received", sourceIP)
@@ -27,7 +27,7 @@ enum ResponseRouting {
         guard peer.transport == .udp, let via = request.topVia, via.rport == nil else { return peer }
         let port = via.port ?? 5060
         // Most peers send from the port their Via names: that is the source address itself.
-        guard peer.address.port != port, let ip = peer.address.ipAddress,
+        guard peer.address.port != port, let ip = peer.ipAddress,
               let address = try? SocketAddress(ipAddress: ip, port: port) else {
             return peer
         }
