@@ -1,6 +1,5 @@
 import APICommands
 import Logging
-import TextTrimming
 
 /// FreeSWITCH's `switch_channel_expand_variables`: `${var}`, `${api(args)}`, `${api args}`,
 /// `$${global}`, nested from the inside out, with a recursion limit.
@@ -20,60 +19,66 @@ public struct VariableExpander: Sendable {
     /// Expands `text`, looking names up with `lookup` (channel variables, then caller-profile
     /// fields) and then the global variables. An unknown name expands to nothing.
     public func expand(_ text: String, lookup: @escaping @Sendable (String) -> String?) -> String {
-        expand(Substring(text), depth: 0, lookup: lookup)
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        let bytes = Array(text.utf8)
+        return String(decoding: expand(bytes, bytes.indices, depth: 0, lookup: lookup), as: UTF8.self)
     }
 
-    /// Scans UTF-8 bytes, not characters: every delimiter is ASCII, so a byte position found
-    /// is always a character boundary, and the text between references is copied in one piece.
-    private func expand(_ text: Substring, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
-        let bytes = text.utf8
-        guard bytes.contains(UInt8(ascii: "$")) else { return String(text) }
+    /// Expands `range` of `bytes`, by integer positions: every delimiter is ASCII, so a byte
+    /// position found is always a character boundary, and no substring is made to find one.
+    private func expand(_ bytes: [UInt8], _ range: Range<Int>, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> [UInt8] {
+        guard var index = bytes[range].firstIndex(of: UInt8(ascii: "$")) else { return Array(bytes[range]) }
         guard depth <= Self.recursionLimit else {
-            logger.error("variable expansion nested deeper than \(Self.recursionLimit) levels; left as it is: \(text)")
-            return String(text)
+            logger.error("variable expansion nested deeper than \(Self.recursionLimit) levels; left as it is: \(String(decoding: bytes[range], as: UTF8.self))")
+            return Array(bytes[range])
         }
-        var output = ""
-        var copiedUpTo = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
+        var output: [UInt8] = []
+        output.reserveCapacity(range.count)
+        var copiedUpTo = range.lowerBound
+        while index < range.upperBound {
             guard bytes[index] == UInt8(ascii: "$") else {
-                index = bytes.index(after: index)
+                index += 1
                 continue
             }
-            let afterDollar = bytes.index(after: index)
-            let rest = bytes[afterDollar...]
-            let isGlobal = rest.starts(with: "${".utf8)
-            guard isGlobal || rest.first == UInt8(ascii: "{") else {
+            let afterDollar = index + 1
+            let isGlobal = afterDollar + 1 < range.upperBound && bytes[afterDollar] == UInt8(ascii: "$") && bytes[afterDollar + 1] == UInt8(ascii: "{")
+            guard isGlobal || (afterDollar < range.upperBound && bytes[afterDollar] == UInt8(ascii: "{")) else {
                 index = afterDollar
                 continue
             }
-            let open = isGlobal ? bytes.index(after: afterDollar) : afterDollar
+            let open = isGlobal ? afterDollar + 1 : afterDollar
             // Without its closing brace, the rest stays as it is.
-            guard let close = Self.matchingBrace(in: text, from: open) else { break }
-            output += text[copiedUpTo..<index]
-            let inner = text[bytes.index(after: open)..<close]
-            output += isGlobal ? globals[expand(inner, depth: depth + 1, lookup: lookup)] ?? ""
-                : resolve(inner, depth: depth, lookup: lookup)
-            index = bytes.index(after: close)
+            guard let close = Self.matchingBrace(in: bytes, from: open, before: range.upperBound) else { break }
+            output += bytes[copiedUpTo..<index]
+            let inner = open + 1..<close
+            if isGlobal {
+                output += (globals[String(decoding: expand(bytes, inner, depth: depth + 1, lookup: lookup), as: UTF8.self)] ?? "").utf8
+            } else {
+                output += resolve(bytes, inner, depth: depth, lookup: lookup).utf8
+            }
+            index = close + 1
             copiedUpTo = index
         }
-        output += text[copiedUpTo...]
+        output += bytes[copiedUpTo..<range.upperBound]
         return output
     }
 
     /// The contents of one `${...}`: an API call or a variable name.
-    private func resolve(_ inner: Substring, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
-        // By bytes: the delimiters are ASCII, and a character search would walk grapheme clusters.
-        let paren = inner.utf8.firstIndex(of: UInt8(ascii: "("))
-        let space = inner.utf8.firstIndex(of: UInt8(ascii: " "))
-        if let paren, space.map({ paren < $0 }) ?? true, let end = inner.utf8.lastIndex(of: UInt8(ascii: ")")), end > paren {
-            let name = inner[..<paren].trimmed(" \t")
-            return callAPI(name, arguments: expand(inner[inner.index(after: paren)..<end], depth: depth + 1, lookup: lookup), lookup: lookup)
+    private func resolve(_ bytes: [UInt8], _ inner: Range<Int>, depth: Int, lookup: @escaping @Sendable (String) -> String?) -> String {
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func expanded(_ range: Range<Int>) -> String { String(decoding: expand(bytes, range, depth: depth + 1, lookup: lookup), as: UTF8.self) }
+        let paren = bytes[inner].firstIndex(of: UInt8(ascii: "("))
+        let space = bytes[inner].firstIndex(of: UInt8(ascii: " "))
+        if let paren, space.map({ paren < $0 }) ?? true, let end = bytes[inner].lastIndex(of: UInt8(ascii: ")")), end > paren {
+            var name = inner.lowerBound..<paren
+            while let first = name.first, bytes[first] == 0x20 || bytes[first] == 0x09 { name = name.dropFirst() }
+            while let last = name.last, bytes[last] == 0x20 || bytes[last] == 0x09 { name = name.dropLast() }
+            return callAPI(text(name), arguments: expanded(paren + 1..<end), lookup: lookup)
         }
         if let space {
-            return callAPI(String(inner[..<space]), arguments: expand(inner[inner.index(after: space)...], depth: depth + 1, lookup: lookup), lookup: lookup)
+            return callAPI(text(inner.lowerBound..<space), arguments: expanded(space + 1..<inner.upperBound), lookup: lookup)
         }
-        var name = expand(inner, depth: depth + 1, lookup: lookup)
+        var name = expanded(inner)
         var offset: Int?
         var length: Int?
         if let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) {
@@ -104,11 +109,9 @@ public struct VariableExpander: Sendable {
         return String(characters[start..<end])
     }
 
-    private static func matchingBrace(in text: Substring, from open: Substring.Index) -> Substring.Index? {
+    private static func matchingBrace(in bytes: [UInt8], from open: Int, before end: Int) -> Int? {
         var depth = 0
-        let bytes = text.utf8
-        var index = open
-        while index < bytes.endIndex {
+        for index in open..<end {
             switch bytes[index] {
             case UInt8(ascii: "{"): depth += 1
             case UInt8(ascii: "}"):
@@ -116,7 +119,6 @@ public struct VariableExpander: Sendable {
                 if depth == 0 { return index }
             default: break
             }
-            index = bytes.index(after: index)
         }
         return nil
     }
