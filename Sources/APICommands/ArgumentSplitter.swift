@@ -36,6 +36,12 @@ public enum ArgumentSplitter {
 
     /// Removes the grouping quotes and escapes, and trailing blanks outside quotes.
     private static func cleanUp(_ token: ArraySlice<UInt8>) -> String {
+        // Most tokens are plain words: nothing to remove but blanks at the end.
+        if !token.contains(where: { $0 == backslash || $0 == quote }) {
+            var end = token.endIndex
+            while end > token.startIndex, token[end - 1] == 0x20 { end -= 1 }
+            return String(decoding: token[..<end], as: UTF8.self)
+        }
         var output: [UInt8] = []
         var end = 0
         var insideQuotes = false

@@ -40,7 +40,10 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
         while blank < value.upperBound, !ByteText.isBlank(bytes[blank]) { blank += 1 }
         guard blank < value.upperBound else { throw SIPParseError("Via \"\(text)\" has no sent-by") }
         guard bytes.isToken(start..<blank) else { throw SIPParseError("bad Via transport in \"\(text)\"") }
-        transport = bytes.string(start..<blank).uppercased()
+        // The usual spellings without decoding and uppercasing a string.
+        let transportName = start..<blank
+        transport = bytes.equals(transportName, ignoringCase: "UDP") ? "UDP"
+            : bytes.equals(transportName, ignoringCase: "TCP") ? "TCP" : bytes.string(transportName).uppercased()
         var sentBy = blank..<value.upperBound
         if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: sentBy) {
             parameters = try SIPGrammar.parseParameters(bytes, semicolon + 1..<value.upperBound)
