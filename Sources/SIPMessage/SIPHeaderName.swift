@@ -11,19 +11,26 @@ public enum SIPHeaderName {
 
     /// The lowercase key used for look-ups.
     public static func key(_ name: String) -> String {
-        // The names code asks for on every message, compared before any hashing.
-        switch name {
-        case "Via": return "via"
-        case "Call-ID": return "call-id"
-        case "CSeq": return "cseq"
-        case "From": return "from"
-        case "To": return "to"
-        case "Contact": return "contact"
-        case "Content-Type": return "content-type"
-        case "Max-Forwards": return "max-forwards"
-        case "Record-Route": return "record-route"
-        case "Route": return "route"
-        default: return keyOfCanonical[name] ?? canonical(name).lowercased()
+        commonKey(name) ?? keyOfCanonical[name] ?? canonical(name).lowercased()
+    }
+
+    /// The key of a name that code asks for or adds on every message, found before any
+    /// hashing: by length, then one comparison.
+    static func commonKey(_ name: String) -> String? {
+        switch name.utf8.count {
+        case 2 where name == "To": return "to"
+        case 3 where name == "Via": return "via"
+        case 4 where name == "CSeq": return "cseq"
+        case 4 where name == "From": return "from"
+        case 5 where name == "Route": return "route"
+        case 5 where name == "Allow": return "allow"
+        case 7 where name == "Call-ID": return "call-id"
+        case 7 where name == "Contact": return "contact"
+        case 12 where name == "Content-Type": return "content-type"
+        case 12 where name == "Max-Forwards": return "max-forwards"
+        case 12 where name == "Record-Route": return "record-route"
+        case 14 where name == "Content-Length": return "content-length"
+        default: return nil
         }
     }
 

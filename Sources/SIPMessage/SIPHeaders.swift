@@ -6,7 +6,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         let key: String
 
         public init(name: String, value: String) {
-            if let key = SIPHeaderName.keyOfCanonical[name] {
+            if let key = SIPHeaderName.commonKey(name) ?? SIPHeaderName.keyOfCanonical[name] {
                 self.name = name
                 self.key = key
             } else {
