@@ -253,14 +253,15 @@ public final class Call: @unchecked Sendable {
             logger.error("cannot build the INVITE for \(leg.endpoint): \(error)")
             return feed(id, .failed(cause: .invalidURL, sipStatus: nil))
         }
-        request.headers.prepend("Via", "SIP/2.0/\(peer.transport.rawValue) \(stack.advertisedHost):\(stack.port);branch=\(SIPIdentifiers.branch());rport")
+        let via = stack.newVia(peer.transport)
+        request.headers.prepend("Via", via.value)
         let leg = Leg(id: id, invite: request, peer: peer, gateway: gatewayName)
         legs[id] = leg
         legCallIDs.append(leg.callID)
         gateway = gatewayName ?? gateway
         b2bua.calls.alias(leg.callID, to: self)
         logger.info("\(uuid): \(callerIDNumber) -> \(request.uri) via \(gatewayName ?? peer.description)")
-        stack.send(request, to: peer) { event in
+        stack.send(request, to: peer, branch: via.branch) { event in
             self.events.run { self.legEvent(id, event) }
         }
     }
@@ -341,7 +342,7 @@ public final class Call: @unchecked Sendable {
         var retry = leg.invite
         retry.headers.removeFirstElement("Via")
         let stack = b2bua.stack
-        retry.headers.prepend("Via", "SIP/2.0/\(leg.peer.transport.rawValue) \(stack.advertisedHost):\(stack.port);branch=\(SIPIdentifiers.branch());rport")
+        retry.headers.prepend("Via", stack.newVia(leg.peer.transport).value)
         retry.headers.set("CSeq", "\((leg.invite.cseq?.number ?? 1) + 1) INVITE")
         let value = challenge.authorization(method: "INVITE", uri: retry.uri.description, username: settings.authUsername,
                                             password: settings.password, nonceCount: 1, clientNonce: SIPIdentifiers.tag())

@@ -9,15 +9,19 @@ extension SIPRequest {
         var headers = SIPHeaders()
         headers.reserveCapacity(self.headers.count { $0.has(key: "via") } + 5 + room)
         var from: SIPHeaders.Field?, to: SIPHeaders.Field?, callID: SIPHeaders.Field?, cseq: SIPHeaders.Field?, timestamp: SIPHeaders.Field?
-        for field in self.headers {
-            switch field.key {
-            case "via": headers.append(field)
-            case "from": if from == nil { from = field }
-            case "to": if to == nil { to = field }
-            case "call-id": if callID == nil { callID = field }
-            case "cseq": if cseq == nil { cseq = field }
-            case "timestamp": if timestamp == nil { timestamp = field }
-            default: continue
+        self.headers.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                // By length first: the fields not copied cost one comparison of integers.
+                let key = fields[index].key
+                switch key.utf8.count {
+                case 3 where key == "via": headers.append(fields[index])
+                case 4 where key == "from": if from == nil { from = fields[index] }
+                case 2 where key == "to": if to == nil { to = fields[index] }
+                case 7 where key == "call-id": if callID == nil { callID = fields[index] }
+                case 4 where key == "cseq": if cseq == nil { cseq = fields[index] }
+                case 9 where key == "timestamp": if timestamp == nil { timestamp = fields[index] }
+                default: continue
+                }
             }
         }
         if let from { headers.append(from) }

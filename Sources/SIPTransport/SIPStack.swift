@@ -121,15 +121,31 @@ public final class SIPStack: Sendable {
 
     // MARK: - Sending
 
+    /// A Via of ours for a new client transaction over `transport`, with a fresh branch.
+    public func newVia(_ transport: SIPPeer.Transport) -> (value: String, branch: String) {
+        let branch = SIPIdentifiers.branch()
+        return ("SIP/2.0/\(transport.rawValue) \(advertisedHost):\(port);branch=\(branch);rport", branch)
+    }
+
     /// Starts a client transaction. A request without a Via gets ours, with a fresh branch.
-    public func send(_ request: SIPRequest, to peer: SIPPeer, onEvent: @escaping @Sendable (ClientTransactionEvent) -> Void) {
+    /// `branch` is the top Via's when the caller has just written it (with `newVia(_:)`): it
+    /// saves parsing the Via back.
+    public func send(_ request: SIPRequest, to peer: SIPPeer, branch knownBranch: String? = nil,
+                     onEvent: @escaping @Sendable (ClientTransactionEvent) -> Void) {
         var request = request
-        if request.headers["Via"] == nil {
-            request.headers.prepend("Via", "SIP/2.0/\(peer.transport.rawValue) \(advertisedHost):\(port);branch=\(SIPIdentifiers.branch());rport")
-        }
-        guard let branch = request.topVia?.branch else {
-            onEvent(.transportFailed)
-            return
+        let branch: String
+        if let knownBranch {
+            branch = knownBranch
+        } else if request.headers.contains("Via") {
+            guard let top = request.topVia?.branch else {
+                onEvent(.transportFailed)
+                return
+            }
+            branch = top
+        } else {
+            let via = newVia(peer.transport)
+            request.headers.prepend("Via", via.value)
+            branch = via.branch
         }
         let method = request.method == "ACK" ? "INVITE" : request.method
         let key = TransactionKey.client(branch: branch, method: method)
