@@ -57,6 +57,9 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// The `<` that opens the URI, outside a quoted display name.
     private static func angleOpen(in text: ByteText, _ range: Range<Int>) -> Int? {
+        // Most values have no quote before their first `<`: two memchr calls decide.
+        let firstAngle = text.firstIndex(of: UInt8(ascii: "<"), in: range)
+        if text.firstIndex(of: UInt8(ascii: "\""), in: range.lowerBound..<(firstAngle ?? range.upperBound)) == nil { return firstAngle }
         var inQuotes = false
         var escaped = false
         for index in range {

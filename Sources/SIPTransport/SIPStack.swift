@@ -184,10 +184,11 @@ public final class SIPStack: Sendable {
             switch machine {
             case .serverInvite(var invite):
                 defer { machine = .serverInvite(invite) }
-                let wasProceeding = invite.state == .proceeding
+                // Read while the machine still holds the whole request, with its From parsed.
+                let dialog = isSuccessToInvite && invite.state == .proceeding ? TransactionTable.AcceptedKey(invite.request) : nil
                 let actions = invite.send(response)
                 // Once, when the 2xx is first sent: a repeated 2xx must not put back an entry its ACK took.
-                if isSuccessToInvite, wasProceeding, invite.state == .accepted { table.markAccepted(key, request: invite.request) }
+                if let dialog, invite.state == .accepted { table.markAccepted(key, dialog: dialog) }
                 return actions
             case .serverNonInvite(var other):
                 defer { machine = .serverNonInvite(other) }

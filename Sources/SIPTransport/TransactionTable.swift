@@ -228,8 +228,7 @@ final class TransactionTable: Sendable {
         }
     }
 
-    func markAccepted(_ key: TransactionKey, request: SIPRequest) {
-        let dialog = AcceptedKey(request)
+    func markAccepted(_ key: TransactionKey, dialog: AcceptedKey) {
         withAccepted(dialog) { $0[dialog] = key }
     }
 
