@@ -21,7 +21,7 @@ public final class Call: @unchecked Sendable {
     /// A class: every response of the leg updates it where it is, with no copy of its messages.
     final class Leg {
         let id: Int
-        var invite: SIPRequest
+        var invite: SIPRequest { didSet { inviteCSeq = invite.cseq?.number ?? 1 } }
         let peer: SIPPeer
         let gateway: String?
         var provisional: SIPResponse?
@@ -32,11 +32,13 @@ public final class Call: @unchecked Sendable {
         var ended = false
         var authenticated = false
         var callID: String { invite.callID ?? "" }
-        var inviteCSeq: UInt32 { invite.cseq?.number ?? 1 }
+        /// Read once per INVITE sent, not parsed from its header again on every response.
+        private(set) var inviteCSeq: UInt32
 
         init(id: Int, invite: SIPRequest, peer: SIPPeer, gateway: String?) {
             self.id = id
             self.invite = invite
+            inviteCSeq = invite.cseq?.number ?? 1
             self.peer = peer
             self.gateway = gateway
         }
