@@ -137,7 +137,7 @@ public final class GatewayManager: Sendable {
 
     /// Where a call through this gateway is sent.
     public func proxyPeer(of name: String) -> SIPPeer? {
-        reading(name) { $0.proxy } ?? nil
+        reading(name) { $0.proxy }.flatMap { $0 }
     }
 
     public func count(_ name: String, _ update: (inout GatewayCounters) -> Void) {

@@ -1,0 +1,18 @@
+@testable import Bridge
+import Testing
+
+struct OutboundInviteTests {
+    @Test func sipHVariablesBecomeHeadersTheLegsOverTheExportedOverTheChannels() {
+        let headers = OutboundInvite.headerVariables(
+            ["sip_h_X-Account": "channel", "sip_h_X-Only-Channel": "c", "other": "ignored"],
+            ["sip_h_X-Account": "exported", "sip_h_X-Trunk": "t1"],
+            ["sip_h_X-Trunk": "leg"]
+        )
+        #expect(headers.map(\.name) == ["X-Account", "X-Only-Channel", "X-Trunk"])
+        #expect(headers.map(\.value) == ["exported", "c", "leg"])
+    }
+
+    @Test func noSipHVariablesGiveNoHeaders() {
+        #expect(OutboundInvite.headerVariables(["continue_on_fail": "true"], [:], [:]).isEmpty)
+    }
+}
