@@ -59,7 +59,7 @@ public final class B2BUA: SIPTransactionUser {
             calls.call(forCallID: callID)?.callerCancelled(stack.serverInvite(cancelledBy: request))
             return
         }
-        if request.to?.tag != nil || request.method != "INVITE" {
+        if request.toTag != nil || request.method != "INVITE" {
             guard let call = calls.call(forCallID: callID) else {
                 transaction.respond(status: 481, toTag: SIPIdentifiers.tag())
                 return

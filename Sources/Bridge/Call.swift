@@ -97,8 +97,9 @@ public final class Call: @unchecked Sendable {
         callID = invite.callID ?? ""
         callerPeer = peer
         let from = invite.from
+        let toUser = invite.to?.uri.user
         let profile = CallerProfile(
-            destinationNumber: invite.uri.user ?? invite.to?.uri.user ?? "",
+            destinationNumber: invite.uri.user ?? toUser ?? "",
             callerIDNumber: from?.uri.user ?? "",
             callerIDName: from?.displayName ?? from?.uri.user ?? "",
             networkAddress: peer.ipAddress ?? "",
@@ -111,7 +112,7 @@ public final class Call: @unchecked Sendable {
         networkAddress = profile.networkAddress
         let variables: [String: String] = [
             "sip_from_user": from?.uri.user ?? "", "sip_from_host": from?.uri.host ?? "",
-            "sip_to_user": invite.to?.uri.user ?? "", "sip_req_uri": invite.uri.description,
+            "sip_to_user": toUser ?? "", "sip_req_uri": invite.uri.description,
             "sip_call_id": callID, "sip_profile_name": b2bua.settings.profile,
         ]
         setup = Setup(invite: invite, inviteTransaction: transaction,

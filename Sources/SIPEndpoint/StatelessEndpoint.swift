@@ -27,7 +27,7 @@ public final class StatelessEndpoint: SIPTransactionUser {
             }
         }
         switch request.method {
-        case "OPTIONS" where next == nil || request.to?.tag == nil:
+        case "OPTIONS" where next == nil || request.toTag == nil:
             transaction.respond(status: 200, toTag: SIPIdentifiers.tag(), headers: [
                 allow, ("Accept", "application/sdp"), ("Supported", ""),
             ])

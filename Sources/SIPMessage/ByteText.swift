@@ -4,59 +4,72 @@ import Glibc
 import Darwin
 #endif
 
-/// A header value as UTF-8 bytes with integer positions: the header parsers (Via, name-addr,
-/// URI, parameters) run on every message, and byte scanning with one copy of the value is
-/// several times cheaper than slicing Swift strings.
+/// A message or header value as UTF-8 bytes with integer positions: the parsers (header
+/// section, Via, name-addr, URI, parameters) run on every message, and byte scanning is
+/// several times cheaper than slicing Swift strings. It borrows the bytes for the length of a
+/// `reading` call, so that passing it around retains nothing; every read is checked against
+/// its bounds all the same.
 struct ByteText {
-    let bytes: [UInt8]
+    private let buffer: UnsafeBufferPointer<UInt8>
 
-    init(_ text: some StringProtocol) {
-        bytes = Array(text.utf8)
+    private init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
     }
 
-    /// A whole received message, read in place by the ranges of its parts.
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    /// Calls `body` with the bytes of `bytes`, valid until it returns.
+    static func reading<Result, Failure>(_ bytes: [UInt8], _ body: (ByteText) throws(Failure) -> Result) throws(Failure) -> Result {
+        let result: Swift.Result<Result, Failure> = bytes.withUnsafeBufferPointer { buffer in
+            Swift.Result { () throws(Failure) in try body(ByteText(buffer)) }
+        }
+        return try result.get()
     }
 
-    var all: Range<Int> { 0..<bytes.count }
+    /// Calls `body` with the UTF-8 bytes of `text`, valid until it returns.
+    static func reading<Result, Failure>(_ text: String, _ body: (ByteText) throws(Failure) -> Result) throws(Failure) -> Result {
+        var text = text
+        let result: Swift.Result<Result, Failure> = text.withUTF8 { buffer in
+            Swift.Result { () throws(Failure) in try body(ByteText(buffer)) }
+        }
+        return try result.get()
+    }
 
-    subscript(index: Int) -> UInt8 { bytes[index] }
+    var count: Int { buffer.count }
+
+    var all: Range<Int> { 0..<buffer.count }
+
+    subscript(index: Int) -> UInt8 {
+        precondition(index >= 0 && index < buffer.count, "byte \(index) of \(buffer.count)")
+        return buffer[index]
+    }
+
+    /// The bytes of `range`, checked against the bounds.
+    subscript(range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "bytes \(range) of \(buffer.count)")
+        return UnsafeBufferPointer(rebasing: buffer[range])
+    }
 
     func string(_ range: Range<Int>) -> String {
-        String(decoding: bytes[range], as: UTF8.self)
+        String(decoding: self[range], as: UTF8.self)
     }
 
     /// `range` without blanks and line ends at either end.
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, Self.isWhitespace(bytes[lower]) { lower += 1 }
-        while upper > lower, Self.isWhitespace(bytes[upper - 1]) { upper -= 1 }
+        while lower < upper, Self.isWhitespace(self[lower]) { lower += 1 }
+        while upper > lower, Self.isWhitespace(self[upper - 1]) { upper -= 1 }
         return lower..<upper
     }
 
+    /// The first `byte` in `range`, by memchr: the parser looks for every line end and
+    /// separator this way, many bytes per step instead of one checked index at a time.
     func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
-        Self.firstIndex(of: byte, in: bytes, range)
-    }
-
-    /// The first `byte` in `range` of `bytes`, by memchr: the parser looks for every line end
-    /// and separator this way, many bytes per step instead of one checked index at a time.
-    static func firstIndex(of byte: UInt8, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
-        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
-        guard !range.isEmpty else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let found = memchr(base + range.lowerBound, CInt(byte), range.count) else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
+        let bytes = self[range]
+        guard let base = bytes.baseAddress, let found = memchr(base, CInt(byte), bytes.count) else { return nil }
+        return range.lowerBound + base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     func lastIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
-        var index = range.upperBound
-        while index > range.lowerBound {
-            index -= 1
-            if bytes[index] == byte { return index }
-        }
-        return nil
+        self[range].lastIndex(of: byte).map { range.lowerBound + $0 }
     }
 
     /// Calls `body` with each non-empty, trimmed element of a comma list in `range` (commas
@@ -66,7 +79,7 @@ struct ByteText {
         var start = range.lowerBound
         var index = range.lowerBound
         while index < range.upperBound {
-            switch bytes[index] {
+            switch self[index] {
             case UInt8(ascii: "\\") where inQuotes: index += 1
             case UInt8(ascii: "\""): inQuotes.toggle()
             case UInt8(ascii: "<") where !inQuotes: inAngle = true
@@ -95,7 +108,7 @@ struct ByteText {
     }
 
     func isToken(_ range: Range<Int>) -> Bool {
-        !range.isEmpty && bytes[range].allSatisfy(SIPGrammar.isTokenByte)
+        !range.isEmpty && self[range].allSatisfy(SIPGrammar.isTokenByte)
     }
 
     /// Equal to `ascii` ignoring ASCII case.
@@ -103,7 +116,7 @@ struct ByteText {
         guard range.count == ascii.utf8.count else { return false }
         var index = range.lowerBound
         for byte in ascii.utf8 {
-            guard Self.lower(bytes[index]) == Self.lower(byte) else { return false }
+            guard Self.lower(self[index]) == Self.lower(byte) else { return false }
             index += 1
         }
         return true
@@ -111,7 +124,7 @@ struct ByteText {
 
     /// The range as a lowercased string (schemes, transports are ASCII).
     func lowercased(_ range: Range<Int>) -> String {
-        String(decoding: bytes[range].map(Self.lower), as: UTF8.self)
+        String(decoding: self[range].map(Self.lower), as: UTF8.self)
     }
 
     static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }

@@ -21,7 +21,7 @@ public struct CSeq: Hashable, Sendable, CustomStringConvertible {
         let methodRange = word()
         guard !numberRange.isEmpty, !methodRange.isEmpty, word().isEmpty else { throw SIPParseError("bad CSeq \"\(bytes.string(range))\"") }
         var number: UInt32 = 0
-        for byte in bytes.bytes[numberRange] {
+        for byte in bytes[numberRange] {
             guard (0x30...0x39).contains(byte), case let (product, overflow) = number.multipliedReportingOverflow(by: 10), !overflow,
                   case let (sum, carry) = product.addingReportingOverflow(UInt32(byte - 0x30)), !carry else {
                 throw SIPParseError("CSeq number \"\(bytes.string(numberRange))\" is not a 32-bit number")

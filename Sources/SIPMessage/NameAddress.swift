@@ -15,12 +15,30 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     public var tag: String? { parameters.value("tag") }
 
     public init(_ text: String) throws(SIPParseError) {
-        let bytes = ByteText(text)
-        try self.init(bytes, bytes.all)
+        self = try ByteText.reading(text) { bytes throws(SIPParseError) in try NameAddress(bytes, bytes.all) }
     }
 
     /// Parses `range` of a larger text (a received message) in place.
     init(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) {
+        let layout = try Self.scan(bytes, range)
+        if let name = layout.displayName {
+            displayName = bytes[name.lowerBound] == UInt8(ascii: "\"") ? SIPGrammar.unquote(bytes, name) : bytes.string(name)
+        } else {
+            displayName = nil
+        }
+        uri = try SIPURI(bytes, layout.uri)
+        parameters = try layout.parameters.map { range throws(SIPParseError) in try SIPGrammar.parseParameters(bytes, range) } ?? []
+    }
+
+    /// Where the parts of an address lie in a text, found and checked without making a string.
+    struct Layout {
+        /// Trimmed, with its quotes when quoted.
+        var displayName: Range<Int>?
+        var uri: SIPURI.Layout
+        var parameters: Range<Int>?
+    }
+
+    static func scan(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) -> Layout {
         var text: String { bytes.string(range) }
         let value = bytes.trimmed(range)
         if value.count == 1, bytes[value.lowerBound] == UInt8(ascii: "*") { throw SIPParseError("\"*\" is not an address") }
@@ -36,23 +54,32 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
                 guard name.count >= 2, bytes[last] == UInt8(ascii: "\""), !escapedQuote else {
                     throw SIPParseError("unterminated quoted display name in \"\(text)\"")
                 }
-                displayName = SIPGrammar.unquote(bytes, name)
-            } else {
-                displayName = name.isEmpty ? nil : bytes.string(name)
             }
-            uri = try SIPURI(bytes, open + 1..<close)
-            parameters = try SIPGrammar.parseParameters(bytes, close + 1..<value.upperBound)
-        } else {
-            displayName = nil
-            if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) {
-                uri = try SIPURI(bytes, value.lowerBound..<semicolon)
-                parameters = try SIPGrammar.parseParameters(bytes, semicolon + 1..<value.upperBound)
-            } else {
-                uri = try SIPURI(bytes, value)
-                parameters = []
-            }
-            guard uri.headers == nil else { throw SIPParseError("a URI with headers must be in <> in \"\(text)\"") }
+            let parameters = close + 1..<value.upperBound
+            let layout = Layout(displayName: name.isEmpty ? nil : name, uri: try SIPURI.scan(bytes, open + 1..<close),
+                                parameters: parameters.isEmpty ? nil : parameters)
+            if let parameters = layout.parameters { try SIPGrammar.forEachParameter(bytes, parameters) { _, _ in } }
+            return layout
         }
+        var layout: Layout
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) {
+            layout = Layout(uri: try SIPURI.scan(bytes, value.lowerBound..<semicolon), parameters: semicolon + 1..<value.upperBound)
+            try SIPGrammar.forEachParameter(bytes, semicolon + 1..<value.upperBound) { _, _ in }
+        } else {
+            layout = Layout(uri: try SIPURI.scan(bytes, value))
+        }
+        guard layout.uri.headers == nil else { throw SIPParseError("a URI with headers must be in <> in \"\(text)\"") }
+        return layout
+    }
+
+    /// The `tag` parameter of a scanned address: "" for a bare flag, nil when absent.
+    static func tag(_ bytes: ByteText, _ layout: Layout) -> String? {
+        guard let parameters = layout.parameters else { return nil }
+        var tag: String?
+        try? SIPGrammar.forEachParameter(bytes, parameters) { name, value in
+            if tag == nil, bytes.equals(name, ignoringCase: "tag") { tag = value.map(bytes.string) ?? "" }
+        }
+        return tag
     }
 
     /// The `<` that opens the URI, outside a quoted display name.

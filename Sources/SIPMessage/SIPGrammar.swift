@@ -2,17 +2,19 @@
 public enum SIPGrammar {
     /// Splits a header value at commas that are not inside quotes or `<...>`.
     public static func splitList(_ value: String) -> [String] {
-        let text = ByteText(value)
-        var parts: [String] = []
-        text.forEachListElement(text.all) { parts.append(text.string($0)); return true }
-        return parts
+        ByteText.reading(value) { text in
+            var parts: [String] = []
+            text.forEachListElement(text.all) { parts.append(text.string($0)); return true }
+            return parts
+        }
     }
 
     /// The first element of a list header (the top Via), without splitting the rest.
     public static func firstListElement(_ value: String) -> String? {
-        let text = ByteText(value)
-        let first = text.firstListElement(text.all)
-        return first.isEmpty ? nil : text.string(first)
+        ByteText.reading(value) { text in
+            let first = text.firstListElement(text.all)
+            return first.isEmpty ? nil : text.string(first)
+        }
     }
 
     /// Equal ignoring ASCII case, without building lowercased copies (parameter look-ups run
@@ -43,6 +45,16 @@ public enum SIPGrammar {
         var parameters: [SIPParameter] = []
         // Room for a Via's branch, rport and received at once: growing an array one element at a time reallocates it.
         parameters.reserveCapacity(3)
+        try forEachParameter(text, range) { name, value in
+            parameters.append(SIPParameter(name: text.string(name), value: value.map(text.string)))
+        }
+        return parameters
+    }
+
+    /// Checks the parameters in `range` and hands `body` where each name and value (trimmed)
+    /// lies, so that a caller after one parameter makes no string for the others.
+    static func forEachParameter(_ text: ByteText, _ range: Range<Int>,
+                                 _ body: (_ name: Range<Int>, _ value: Range<Int>?) -> Void) throws(SIPParseError) {
         var start = range.lowerBound
         var index = range.lowerBound
         var inQuotes = false
@@ -50,12 +62,12 @@ public enum SIPGrammar {
             if let equals = text.firstIndex(of: UInt8(ascii: "="), in: piece) {
                 let name = text.trimmed(piece.lowerBound..<equals)
                 guard text.isToken(name) else { throw SIPParseError("bad parameter name \"\(text.string(name))\"") }
-                parameters.append(SIPParameter(name: text.string(name), value: text.string(text.trimmed(equals + 1..<piece.upperBound))))
+                body(name, text.trimmed(equals + 1..<piece.upperBound))
             } else {
                 let item = text.trimmed(piece)
                 if item.isEmpty { return }
                 guard text.isToken(item) else { throw SIPParseError("bad parameter \"\(text.string(item))\"") }
-                parameters.append(SIPParameter(name: text.string(item), value: nil))
+                body(item, nil)
             }
         }
         while index < range.upperBound {
@@ -72,7 +84,6 @@ public enum SIPGrammar {
             index += 1
         }
         try take(start..<range.upperBound)
-        return parameters
     }
 
     /// The contents of a quoted string (its quotes included in `range`) with its escapes
@@ -85,7 +96,7 @@ public enum SIPGrammar {
         var result: [UInt8] = []
         result.reserveCapacity(inner.count)
         var escaped = false
-        for byte in text.bytes[inner] {
+        for byte in text[inner] {
             if !escaped, byte == UInt8(ascii: "\\") {
                 escaped = true
             } else {

@@ -42,7 +42,7 @@ public enum SIPHeaderName {
 
     /// The canonical name and key of a known or compact name as received, found from its
     /// bytes without making a string: the parser names every header field this way.
-    static func known(_ bytes: [UInt8], _ range: Range<Int>) -> (name: String, key: String)? {
+    static func known(_ bytes: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {
         guard range.count < KnownTable.shared.byLength.count else { return nil }
         return KnownTable.shared.match(bytes, range)
     }
@@ -72,20 +72,19 @@ public enum SIPHeaderName {
             entries.append((name, key))
         }
 
-        func match(_ bytes: [UInt8], _ range: Range<Int>) -> (name: String, key: String)? {
-            let found: Int? = bytes.withUnsafeBufferPointer { bytes in
-                lowercase.withUnsafeBufferPointer { lowercase in
-                    byLength[range.count].withUnsafeBufferPointer { candidates in
-                        candidates: for candidate in candidates {
-                            var index = candidate.start
-                            for byte in range {
-                                guard ByteText.lower(bytes[byte]) == lowercase[index] else { continue candidates }
-                                index += 1
-                            }
-                            return candidate.entry
+        func match(_ text: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {
+            let bytes = text[range]
+            let found: Int? = lowercase.withUnsafeBufferPointer { lowercase in
+                byLength[range.count].withUnsafeBufferPointer { candidates in
+                    candidates: for candidate in candidates {
+                        var index = candidate.start
+                        for byte in bytes {
+                            guard ByteText.lower(byte) == lowercase[index] else { continue candidates }
+                            index += 1
                         }
-                        return nil
+                        return candidate.entry
                     }
+                    return nil
                 }
             }
             return found.map { entries[$0] }

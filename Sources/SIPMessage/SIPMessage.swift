@@ -2,19 +2,21 @@ import TextTrimming
 /// The headers every transaction and dialog lookup reads, parsed once by the parser and
 /// forgotten as soon as the headers change. A class, so that copying a message (into a
 /// transaction, a closure, an event) copies one reference instead of five parsed headers.
+/// From and To are checked by the parser but kept as their tags only: most messages are
+/// matched by them and never read the rest, which `from` and `to` parse when asked.
 public final class SIPEssentials: Sendable {
     public let topVia: Via
     public let cseq: CSeq
     public let callID: String
-    public let from: NameAddress
-    public let to: NameAddress
+    public let fromTag: String?
+    public let toTag: String?
 
-    init(topVia: Via, cseq: CSeq, callID: String, from: NameAddress, to: NameAddress) {
+    init(topVia: Via, cseq: CSeq, callID: String, fromTag: String?, toTag: String?) {
         self.topVia = topVia
         self.cseq = cseq
         self.callID = callID
-        self.from = from
-        self.to = to
+        self.fromTag = fromTag
+        self.toTag = toTag
     }
 }
 
@@ -98,7 +100,7 @@ extension SIPRequest: SIPMessageHeaders {
         copy.headers.replaceFirstElement("Via", with: via.description)
         if let essentials {
             copy.essentials = SIPEssentials(topVia: via, cseq: essentials.cseq, callID: essentials.callID,
-                                            from: essentials.from, to: essentials.to)
+                                            fromTag: essentials.fromTag, toTag: essentials.toTag)
         }
         return copy
     }
@@ -134,8 +136,10 @@ extension SIPRequest {
 extension SIPMessageHeaders {
     public var callID: String? { essentials?.callID ?? headers["Call-ID"] }
     public var cseq: CSeq? { essentials?.cseq ?? headers["CSeq"].flatMap { try? CSeq($0) } }
-    public var from: NameAddress? { essentials?.from ?? headers["From"].flatMap { try? NameAddress($0) } }
-    public var to: NameAddress? { essentials?.to ?? headers["To"].flatMap { try? NameAddress($0) } }
+    public var from: NameAddress? { headers["From"].flatMap { try? NameAddress($0) } }
+    public var to: NameAddress? { headers["To"].flatMap { try? NameAddress($0) } }
+    public var fromTag: String? { essentials.map(\.fromTag) ?? from?.tag }
+    public var toTag: String? { essentials.map(\.toTag) ?? to?.tag }
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
     public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap(SIPGrammar.firstListElement).flatMap { try? Via($0) } }
     public var maxForwards: Int? { headers["Max-Forwards"].flatMap { Int($0.trimmed()) } }

@@ -24,6 +24,10 @@ public enum SIPParser {
         guard bytes.count <= maximumMessageSize else {
             return .invalid(SIPParseError("message larger than \(maximumMessageSize) bytes", status: 513), request: nil)
         }
+        return ByteText.reading(bytes) { bytes in parse(bytes, framing: framing) }
+    }
+
+    private static func parse(_ bytes: ByteText, framing: Framing) -> Result {
         var start = 0
         while start + 1 < bytes.count, bytes[start] == 0x0D || bytes[start] == 0x0A { start += 1 }
         guard let (headerEnd, bodyStart) = findHeaderEnd(bytes, from: start) else {
@@ -32,34 +36,33 @@ public enum SIPParser {
         var section = HeaderSection()
         if let error = readHeaderSection(bytes, start..<headerEnd, into: &section) { return .invalid(error, request: nil) }
         let line = section.startLine
-        let text = ByteText(bytes: bytes)
         var method: String?
         do throws(SIPParseError) {
             if bytes[line].starts(with: responsePrefix) {
                 let (status, reason) = try parseStatusLine(bytes, line)
                 let body = try extractBody(bytes, from: bodyStart, section: section, framing: framing)
                 var response = SIPResponse(status: status, reason: reason, headers: section.headers, body: body)
-                response.essentials = try validate(section, in: text, method: nil)
+                response.essentials = try validate(section, in: bytes, method: nil)
                 return .message(.response(response))
             }
             // Exactly three parts separated by single spaces.
-            guard let firstSpace = bytes[line].firstIndex(of: 0x20),
-                  let secondSpace = bytes[(firstSpace + 1)..<line.upperBound].firstIndex(of: 0x20),
+            guard let firstSpace = bytes.firstIndex(of: 0x20, in: line),
+                  let secondSpace = bytes.firstIndex(of: 0x20, in: (firstSpace + 1)..<line.upperBound),
                   !bytes[(secondSpace + 1)..<line.upperBound].contains(0x20),
                   firstSpace > line.lowerBound, bytes[line.lowerBound..<firstSpace].allSatisfy(SIPGrammar.isTokenByte) else {
                 throw SIPParseError("bad request line")
             }
             method = String(decoding: bytes[line.lowerBound..<firstSpace], as: UTF8.self)
-            guard text.equals((secondSpace + 1)..<line.upperBound, ignoringCase: "SIP/2.0") else {
-                throw SIPParseError("SIP version \(text.string((secondSpace + 1)..<line.upperBound)) is not supported", status: 505)
+            guard bytes.equals((secondSpace + 1)..<line.upperBound, ignoringCase: "SIP/2.0") else {
+                throw SIPParseError("SIP version \(bytes.string((secondSpace + 1)..<line.upperBound)) is not supported", status: 505)
             }
-            let uri = try SIPURI(text, (firstSpace + 1)..<secondSpace)
+            let uri = try SIPURI(bytes, (firstSpace + 1)..<secondSpace)
             guard uri.isSIP || uri.scheme == "tel" else {
                 throw SIPParseError("URI scheme \(uri.scheme) is not supported", status: 416)
             }
             let body = try extractBody(bytes, from: bodyStart, section: section, framing: framing)
             var request = SIPRequest(method: method!, uri: uri, headers: section.headers, body: body)
-            request.essentials = try validate(section, in: text, method: method)
+            request.essentials = try validate(section, in: bytes, method: method)
             return .message(.request(request))
         } catch {
             return .invalid(error, request: method.map { SIPRequest(method: $0, uri: SIPURI(host: "invalid"), headers: section.headers) })
@@ -113,7 +116,7 @@ public enum SIPParser {
     }
 
     /// Reads the lines of `section` (start line and header fields) without splitting them first.
-    static func readHeaderSection(_ bytes: [UInt8], _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
+    static func readHeaderSection(_ bytes: ByteText, _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
         // Most messages have fewer fields: growing the array one field at a time would reallocate it several times.
         read.headers.reserveCapacity(16)
         // The field being read: its name, where its value lies, and its unfolded value once a
@@ -134,7 +137,7 @@ public enum SIPParser {
                 read.foldedValues.append(folded)
                 read.note(field, at: .folded(read.foldedValues.count - 1))
             } else {
-                let value = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[pendingValue]), as: UTF8.self) }
+                let value = bytes.string(pendingValue)
                 field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: value)
                 read.note(field, at: .inMessage(pendingValue))
             }
@@ -144,7 +147,7 @@ public enum SIPParser {
         var lineStart = section.lowerBound
         var isStartLine = true
         while lineStart < section.upperBound {
-            let newline = ByteText.firstIndex(of: 0x0A, in: bytes, lineStart..<section.upperBound) ?? section.upperBound
+            let newline = bytes.firstIndex(of: 0x0A, in: lineStart..<section.upperBound) ?? section.upperBound
             var end = newline
             if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
             let line = lineStart..<end
@@ -168,7 +171,7 @@ public enum SIPParser {
                 continue
             }
             if let error = flush() { return error }
-            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":"), in: line) else {
                 return SIPParseError("header line without ':'")
             }
             let nameRange = trimmed(bytes, line.lowerBound..<colon)
@@ -191,9 +194,9 @@ public enum SIPParser {
     }
 
     /// The index where the header section ends and where the body starts.
-    static func findHeaderEnd(_ bytes: [UInt8], from start: Int) -> (Int, Int)? {
+    static func findHeaderEnd(_ bytes: ByteText, from start: Int) -> (Int, Int)? {
         var from = start
-        while let index = ByteText.firstIndex(of: 0x0A, in: bytes, from..<bytes.count) {
+        while let index = bytes.firstIndex(of: 0x0A, in: from..<bytes.count) {
             if index + 1 < bytes.count, bytes[index + 1] == 0x0A { return (index, index + 2) }
             if index + 2 < bytes.count, bytes[index + 1] == 0x0D, bytes[index + 2] == 0x0A { return (index, index + 3) }
             if index + 1 == bytes.count || (index + 2 == bytes.count && bytes[index + 1] == 0x0D) {
@@ -204,23 +207,22 @@ public enum SIPParser {
         return nil
     }
 
-    static func parseStatusLine(_ bytes: [UInt8], _ line: Range<Int>) throws(SIPParseError) -> (Int, String) {
-        guard let firstSpace = bytes[line].firstIndex(of: 0x20) else { throw SIPParseError("bad status line") }
-        let text = ByteText(bytes: bytes)
+    static func parseStatusLine(_ text: ByteText, _ line: Range<Int>) throws(SIPParseError) -> (Int, String) {
+        guard let firstSpace = text.firstIndex(of: 0x20, in: line) else { throw SIPParseError("bad status line") }
         guard text.equals(line.lowerBound..<firstSpace, ignoringCase: "SIP/2.0") else {
             throw SIPParseError("SIP version \(text.string(line.lowerBound..<firstSpace)) is not supported", status: 505)
         }
-        let codeEnd = bytes[(firstSpace + 1)..<line.upperBound].firstIndex(of: 0x20) ?? line.upperBound
+        let codeEnd = text.firstIndex(of: 0x20, in: (firstSpace + 1)..<line.upperBound) ?? line.upperBound
         let code = (firstSpace + 1)..<codeEnd
-        guard code.count == 3, bytes[code].allSatisfy({ (0x30...0x39).contains($0) }),
-              case let status = bytes[code].reduce(0, { $0 * 10 + Int($1 - 0x30) }), (100...699).contains(status) else {
+        guard code.count == 3, text[code].allSatisfy({ (0x30...0x39).contains($0) }),
+              case let status = text[code].reduce(0, { $0 * 10 + Int($1 - 0x30) }), (100...699).contains(status) else {
             throw SIPParseError("bad status code \"\(text.string(code))\"")
         }
         return (status, codeEnd < line.upperBound ? text.string((codeEnd + 1)..<line.upperBound) : "")
     }
 
     /// The range without its leading and trailing blanks.
-    static func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+    static func trimmed(_ bytes: ByteText, _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
         var upper = range.upperBound
         while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
@@ -228,11 +230,11 @@ public enum SIPParser {
         return lower..<upper
     }
 
-    static func extractBody(_ bytes: [UInt8], from bodyStart: Int, section: HeaderSection, framing: Framing) throws(SIPParseError) -> [UInt8] {
+    static func extractBody(_ bytes: ByteText, from bodyStart: Int, section: HeaderSection, framing: Framing) throws(SIPParseError) -> [UInt8] {
         let available = bytes.count - bodyStart
         guard let text = section.contentLength else {
             if framing == .stream, available > 0 { throw SIPParseError("Content-Length is required over a stream transport") }
-            return Array(bytes[bodyStart...])
+            return Array(bytes[bodyStart..<bytes.count])
         }
         guard !section.conflictingLengths else {
             throw SIPParseError("conflicting Content-Length headers")
@@ -250,30 +252,34 @@ public enum SIPParser {
 
     /// The headers without which no transaction can be matched or answered.
     static func validate(_ section: HeaderSection, in message: ByteText, method: String?) throws(SIPParseError) -> SIPEssentials {
-        func text(_ place: HeaderSection.Place) -> (ByteText, Range<Int>) {
+        /// `body` on the value at `place`: in the message, or in the text a folded value was unfolded into.
+        func reading<Value>(_ place: HeaderSection.Place, _ body: (ByteText, Range<Int>) throws(SIPParseError) -> Value) throws(SIPParseError) -> Value {
             switch place {
-            case .inMessage(let range): return (message, range)
-            case .folded(let index): let folded = ByteText(section.foldedValues[index]); return (folded, folded.all)
+            case .inMessage(let range): return try body(message, range)
+            case .folded(let index): return try ByteText.reading(section.foldedValues[index]) { text throws(SIPParseError) in try body(text, text.all) }
             }
+        }
+        /// Checks a From or To and reads its tag.
+        func tag(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> String? {
+            try NameAddress.tag(text, NameAddress.scan(text, range))
         }
         guard let callID = section.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
         guard section.callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }
         guard let cseqPlace = section.cseq else { throw SIPParseError("missing CSeq header") }
-        let (cseqText, cseqRange) = text(cseqPlace)
-        let cseq = try CSeq(cseqText, cseqRange)
+        let cseq = try reading(cseqPlace) { text, range throws(SIPParseError) in try CSeq(text, range) }
         guard let fromPlace = section.from else { throw SIPParseError("missing From header") }
         guard let toPlace = section.to else { throw SIPParseError("missing To header") }
         guard section.fromCount == 1, section.toCount == 1 else {
             throw SIPParseError("more than one From or To header")
         }
-        let (fromText, fromRange) = text(fromPlace)
-        let from = try NameAddress(fromText, fromRange)
-        let (toText, toRange) = text(toPlace)
-        let to = try NameAddress(toText, toRange)
-        guard let (viaText, viaRange) = section.via.map(text), case let topVia = viaText.firstListElement(viaRange), !topVia.isEmpty else {
-            throw SIPParseError("missing Via header")
+        let fromTag = try reading(fromPlace, tag)
+        let toTag = try reading(toPlace, tag)
+        guard let viaPlace = section.via else { throw SIPParseError("missing Via header") }
+        let via = try reading(viaPlace) { text, range throws(SIPParseError) in
+            let topVia = text.firstListElement(range)
+            guard !topVia.isEmpty else { throw SIPParseError("missing Via header") }
+            return try Via(text, topVia)
         }
-        let via = try Via(viaText, topVia)
         if let maxForwards = section.maxForwards {
             guard let value = Int(maxForwards.trimmed()), (0...255).contains(value) else {
                 throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
@@ -282,6 +288,6 @@ public enum SIPParser {
         if let method {
             guard cseq.method == method else { throw SIPParseError("CSeq method \(cseq.method) does not match \(method)") }
         }
-        return SIPEssentials(topVia: via, cseq: cseq, callID: callID, from: from, to: to)
+        return SIPEssentials(topVia: via, cseq: cseq, callID: callID, fromTag: fromTag, toTag: toTag)
     }
 }

@@ -27,7 +27,7 @@ public struct SIPStreamFramer: Sendable {
         var leading = 0
         while leading < buffer.count, buffer[leading] == 0x0D || buffer[leading] == 0x0A { leading += 1 }
         if leading > 0 && leading == buffer.count { return nil }
-        guard let (headerEnd, bodyStart) = SIPParser.findHeaderEnd(buffer, from: leading) else {
+        guard let (headerEnd, bodyStart) = ByteText.reading(buffer, { SIPParser.findHeaderEnd($0, from: leading) }) else {
             if buffer.count > SIPParser.maximumMessageSize { return .failure("no end of headers within \(SIPParser.maximumMessageSize) bytes") }
             return nil
         }

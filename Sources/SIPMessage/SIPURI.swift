@@ -27,12 +27,38 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ text: String) throws(SIPParseError) {
-        let bytes = ByteText(text)
-        try self.init(bytes, bytes.all)
+        self = try ByteText.reading(text) { bytes throws(SIPParseError) in try SIPURI(bytes, bytes.all) }
     }
 
     /// Parses `range` of a larger value (a name-addr's `<...>`) in place.
     init(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) {
+        try self.init(text, Self.scan(text, range))
+    }
+
+    /// Where the parts of a URI lie in a text, found and checked without making a string:
+    /// what a From or To needs on every message, where only its tag is read.
+    struct Layout {
+        var scheme: String
+        var user: Range<Int>?
+        var password: Range<Int>?
+        var host: Range<Int>
+        var port: Int?
+        var parameters: Range<Int>?
+        var headers: Range<Int>?
+    }
+
+    /// The URI built from the parts `scan` found and checked.
+    init(_ text: ByteText, _ layout: Layout) throws(SIPParseError) {
+        scheme = layout.scheme
+        user = layout.user.map(text.string)
+        password = layout.password.map(text.string)
+        host = text.string(layout.host)
+        port = layout.port
+        parameters = try layout.parameters.map { range throws(SIPParseError) in try SIPGrammar.parseParameters(text, range) } ?? []
+        headers = layout.headers.map(text.string)
+    }
+
+    static func scan(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> Layout {
         let value = text.trimmed(range)
         var original: String { text.string(range) }
         guard let colon = text.firstIndex(of: UInt8(ascii: ":"), in: value) else { throw SIPParseError("URI \"\(original)\" has no scheme") }
@@ -40,53 +66,56 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         guard text.isToken(schemeRange), (0x41...0x5A).contains(text[schemeRange.lowerBound] & 0xDF) else {
             throw SIPParseError("URI \"\(original)\" has a bad scheme")
         }
-        scheme = text.equals(schemeRange, ignoringCase: "sip") ? "sip" : text.lowercased(schemeRange)
+        let scheme = text.equals(schemeRange, ignoringCase: "sip") ? "sip" : text.lowercased(schemeRange)
         var rest = colon + 1..<value.upperBound
         guard !rest.isEmpty else { throw SIPParseError("URI \"\(original)\" is empty after its scheme") }
         guard !text.contains(0x20, in: rest) else { throw SIPParseError("URI \"\(original)\" contains a space") }
-        parameters = []
-        headers = nil
-        user = nil
-        password = nil
-        port = nil
+        var layout = Layout(scheme: scheme, host: rest)
         switch scheme {
         case "sip", "sips":
             if let question = text.firstIndex(of: UInt8(ascii: "?"), in: rest) {
-                headers = text.string(question + 1..<rest.upperBound)
+                layout.headers = question + 1..<rest.upperBound
                 rest = rest.lowerBound..<question
             }
             if let at = text.lastIndex(of: UInt8(ascii: "@"), in: rest) {
                 let userinfo = rest.lowerBound..<at
                 guard !userinfo.isEmpty else { throw SIPParseError("URI \"\(original)\" has an empty user part") }
                 if let passwordColon = text.firstIndex(of: UInt8(ascii: ":"), in: userinfo) {
-                    user = text.string(userinfo.lowerBound..<passwordColon)
-                    password = text.string(passwordColon + 1..<userinfo.upperBound)
+                    layout.user = userinfo.lowerBound..<passwordColon
+                    layout.password = passwordColon + 1..<userinfo.upperBound
                 } else {
-                    user = text.string(userinfo)
+                    layout.user = userinfo
                 }
                 rest = at + 1..<rest.upperBound
             }
             var hostport = rest
             if let semicolon = text.firstIndex(of: UInt8(ascii: ";"), in: rest) {
                 hostport = rest.lowerBound..<semicolon
-                parameters = try SIPGrammar.parseParameters(text, semicolon + 1..<rest.upperBound)
+                layout.parameters = semicolon + 1..<rest.upperBound
+                try SIPGrammar.forEachParameter(text, semicolon + 1..<rest.upperBound) { _, _ in }
             }
-            (host, port) = try Self.parseHostPort(text, hostport, in: original)
+            (layout.host, layout.port) = try Self.scanHostPort(text, hostport, in: original)
         case "tel":
             if let semicolon = text.firstIndex(of: UInt8(ascii: ";"), in: rest) {
-                host = text.string(rest.lowerBound..<semicolon)
-                parameters = try SIPGrammar.parseParameters(text, semicolon + 1..<rest.upperBound)
-            } else {
-                host = text.string(rest)
+                layout.host = rest.lowerBound..<semicolon
+                layout.parameters = semicolon + 1..<rest.upperBound
+                try SIPGrammar.forEachParameter(text, semicolon + 1..<rest.upperBound) { _, _ in }
             }
-            guard !host.isEmpty else { throw SIPParseError("tel URI \"\(original)\" has no number") }
+            guard !layout.host.isEmpty else { throw SIPParseError("tel URI \"\(original)\" has no number") }
         default:
-            host = text.string(rest)
+            break
         }
+        return layout
     }
 
     /// `host[:port]` with IPv6 references in brackets.
     static func parseHostPort(_ text: ByteText, _ range: Range<Int>, in uri: @autoclosure () -> String) throws(SIPParseError) -> (String, Int?) {
+        let (host, port) = try scanHostPort(text, range, in: uri())
+        return (text.string(host), port)
+    }
+
+    /// Where the host of `host[:port]` lies (an IPv6 reference with its brackets), and the port.
+    static func scanHostPort(_ text: ByteText, _ range: Range<Int>, in uri: @autoclosure () -> String) throws(SIPParseError) -> (Range<Int>, Int?) {
         var host = range
         var portRange: Range<Int>?
         if !range.isEmpty, text[range.lowerBound] == UInt8(ascii: "[") {
@@ -104,7 +133,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                 host = range.lowerBound..<colon
                 portRange = colon + 1..<range.upperBound
             }
-            guard !host.isEmpty, text.bytes[host].allSatisfy({ byte in
+            guard !host.isEmpty, text[host].allSatisfy({ byte in
                 (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
             }) else {
@@ -113,14 +142,14 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         }
         var port: Int?
         if let portRange {
-            let isNumber = (1...5).contains(portRange.count) && text.bytes[portRange].allSatisfy { (0x30...0x39).contains($0) }
-            let value = isNumber ? text.bytes[portRange].reduce(0) { $0 * 10 + Int($1 - 0x30) } : 0
+            let isNumber = (1...5).contains(portRange.count) && text[portRange].allSatisfy { (0x30...0x39).contains($0) }
+            let value = isNumber ? text[portRange].reduce(0) { $0 * 10 + Int($1 - 0x30) } : 0
             guard (1...65535).contains(value) else {
                 throw SIPParseError("bad port \"\(text.string(portRange))\" in \"\(uri())\"")
             }
             port = value
         }
-        return (text.string(host), port)
+        return (host, port)
     }
 
     /// The description's bytes appended in place (a Request-URI on every request sent).

@@ -20,8 +20,7 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     public var rport: Int? { parameters.value("rport").map { Int($0) ?? 0 } }
 
     public init(_ text: String) throws(SIPParseError) {
-        let bytes = ByteText(text)
-        try self.init(bytes, bytes.all)
+        self = try ByteText.reading(text) { bytes throws(SIPParseError) in try Via(bytes, bytes.all) }
     }
 
     /// Parses `range` of a larger text (a received message) in place.
@@ -52,10 +51,11 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
             parameters = []
         }
         sentBy = bytes.trimmed(sentBy)
-        if bytes.bytes[sentBy].contains(where: ByteText.isBlank) {
+        if bytes[sentBy].contains(where: ByteText.isBlank) {
             // Blanks are allowed around the colon of sent-by.
-            let compact = ByteText(bytes.string(sentBy).filter { $0 != " " && $0 != "\t" })
-            (host, port) = try SIPURI.parseHostPort(compact, compact.all, in: text)
+            (host, port) = try ByteText.reading(bytes.string(sentBy).filter { $0 != " " && $0 != "\t" }) { compact throws(SIPParseError) in
+                try SIPURI.parseHostPort(compact, compact.all, in: text)
+            }
         } else {
             (host, port) = try SIPURI.parseHostPort(bytes, sentBy, in: text)
         }

@@ -16,8 +16,8 @@ public enum TransactionKey: Hashable, Sendable {
             return .branch(branch, sentBy: "\(via.host.lowercased()):\(via.port ?? 5060)", method: method)
         }
         // An ACK for a non-2xx carries the To tag of the response; the INVITE had none.
-        let toTag = request.method == "ACK" ? "" : request.to?.tag ?? ""
-        return .legacy(callID: callID, cseq: cseq.number, method: method, fromTag: request.from?.tag ?? "", toTag: toTag,
+        let toTag = request.method == "ACK" ? "" : request.toTag ?? ""
+        return .legacy(callID: callID, cseq: cseq.number, method: method, fromTag: request.fromTag ?? "", toTag: toTag,
                        via: via.description, requestURI: request.uri.description)
     }
 

@@ -115,7 +115,7 @@ final class TransactionTable: Sendable {
         init(_ request: SIPRequest) {
             callID = request.callID ?? ""
             cseq = request.cseq?.number ?? 0
-            fromTag = request.from?.tag ?? ""
+            fromTag = request.fromTag ?? ""
         }
     }
 

@@ -44,6 +44,30 @@ struct ParserTests {
         #expect(invite.body == Array(Samples.sdp.utf8))
     }
 
+    @Test func fromAndToAreCheckedButKeptAsTheirTags() throws {
+        let invite = try request(Samples.invite)
+        #expect(invite.essentials?.fromTag == "a73kszlfl")
+        #expect(invite.fromTag == "a73kszlfl")
+        #expect(invite.toTag == nil)
+        let tagged = try request(Samples.crlf("BYE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: sip:a@h;TAG=f1\nTo: \"B\" <sip:b@h>;x;tag=t2\nCall-ID: c\nCSeq: 2 BYE\n\n"))
+        #expect(tagged.fromTag == "f1")
+        #expect(tagged.toTag == "t2")
+        #expect(tagged.to?.displayName == "B")
+        #expect(tagged.to?.parameters.map(\.name) == ["x", "tag"])
+        // Without essentials (headers changed since parsing), the tags come from the headers.
+        var edited = tagged
+        edited.headers.set("To", "<sip:b@h>;tag=t3")
+        #expect(edited.essentials == nil)
+        #expect(edited.toTag == "t3")
+        #expect(edited.fromTag == "f1")
+        let base = "Via: SIP/2.0/UDP h;branch=z9hG4bK1\nCall-ID: c\nCSeq: 1 INVITE"
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: <sip:a@h>;t@g=1\nTo: <sip:b@h>\n\n")?.0 == "bad parameter name \"t@g\"")
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h;a=1;[x>\n\n")?.0 == "bad parameter \"[x\"")
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: <sip:a@h:99999>;tag=1\nTo: <sip:b@h>\n\n")?.0.contains("bad port") == true)
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: sip:a@h?x=y;tag=1\nTo: <sip:b@h>\n\n")?.0.contains("must be in <>") == true)
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: <sip:a@h>;tag=1\nTo: <tel:>\n\n")?.0.contains("empty after its scheme") == true)
+    }
+
     @Test func compactFormsAreExpanded() throws {
         guard case .message(.response(let ok)) = SIPParser.parse(Samples.ok) else { Issue.record("no response"); return }
         #expect(ok.status == 200)
