@@ -153,7 +153,7 @@ public final class SIPStack: Sendable {
         let machine: TransactionTable.Machine = request.method == "INVITE"
             ? .clientInvite(ClientInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
             : .clientNonInvite(ClientNonInviteTransaction(request: request, timers: configuration.timers, reliable: reliable))
-        let (effects, started) = table.start(key, { TransactionTable.Entry(machine: machine, peer: peer, onEvent: onEvent) }, Self.start,
+        let (effects, started) = table.start(key, { TransactionTable.Entry(machine: machine, peer: peer, onEvent: onEvent) }, { $0.start() },
                                              orUpdate: { _ in [] })
         guard started, let effects else {
             logger.warning("a client transaction with branch \(branch) already exists; request not sent")
@@ -163,15 +163,6 @@ public final class SIPStack: Sendable {
         perform(effects, key: key)
     }
 
-    private static func start(_ machine: inout TransactionTable.Machine) -> [TransactionAction] {
-        switch machine {
-        case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.start()
-        case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.start()
-        case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.start()
-        case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.start()
-        }
-    }
-
     /// Sends outside any transaction: the ACK of a 2xx, or a response with no transaction.
     public func sendStateless(_ message: SIPMessage, to peer: SIPPeer) {
         traffic.count(message, .sent)
@@ -179,23 +170,11 @@ public final class SIPStack: Sendable {
     }
 
     func respond(_ response: SIPResponse, in key: TransactionKey) {
-        let isSuccessToInvite = (200...299).contains(response.status)
         run(key) { machine in
-            switch machine {
-            case .serverInvite(var invite):
-                defer { machine = .serverInvite(invite) }
-                // Read while the machine still holds the whole request, with its From parsed.
-                let dialog = isSuccessToInvite && invite.state == .proceeding ? TransactionTable.AcceptedKey(invite.request) : nil
-                let actions = invite.send(response)
-                // Once, when the 2xx is first sent: a repeated 2xx must not put back an entry its ACK took.
-                if let dialog, invite.state == .accepted { table.markAccepted(key, dialog: dialog) }
-                return actions
-            case .serverNonInvite(var other):
-                defer { machine = .serverNonInvite(other) }
-                return other.send(response)
-            default:
-                return []
-            }
+            var accepted: TransactionTable.AcceptedKey?
+            let actions = machine.send(response, accepted: &accepted)
+            if let accepted { table.markAccepted(key, dialog: accepted) }
+            return actions
         }
     }
 
@@ -297,13 +276,7 @@ public final class SIPStack: Sendable {
         case .message(.response(let response)):
             traffic.count(response, .received)
             let effects = TransactionKey.client(for: response).flatMap { key in
-                table.update(key) { machine in
-                    switch machine {
-                    case .clientInvite(var invite): defer { machine = .clientInvite(invite) }; return invite.receive(response)
-                    case .clientNonInvite(var other): defer { machine = .clientNonInvite(other) }; return other.receive(response)
-                    default: return []
-                    }
-                }.map { (key, $0) }
+                table.update(key) { $0.receive(response) }.map { (key, $0) }
             }
             guard let (key, effects) = effects else {
                 user.withLock { $0 }?.receive(strayResponse: response, from: peer)
@@ -317,11 +290,7 @@ public final class SIPStack: Sendable {
         guard let key = TransactionKey.server(for: request) else { return }
         let replyTo = ResponseRouting.destination(for: request, from: peer)
         if request.method == "ACK" {
-            func acknowledge(_ machine: inout TransactionTable.Machine) -> [TransactionAction] {
-                guard case .serverInvite(var invite) = machine else { return [] }
-                defer { machine = .serverInvite(invite) }
-                return invite.receive(request)
-            }
+            func acknowledge(_ machine: inout TransactionTable.Machine) -> [TransactionAction] { machine.acknowledge(request) }
             if let effects = table.update(key, acknowledge) {
                 // A 2xx's ACK that reused the INVITE's branch (or an RFC 2543 peer's) found the
                 // transaction by its key: the entry it would have been matched by goes too.
@@ -342,13 +311,7 @@ public final class SIPStack: Sendable {
                 : .serverNonInvite(ServerNonInviteTransaction(request: request, timers: timers, reliable: reliable))
             return TransactionTable.Entry(machine: machine, peer: replyTo, onEvent: nil)
         }
-        let (effects, started) = table.start(key, make, Self.start) { machine in
-            switch machine {
-            case .serverInvite(var invite): defer { machine = .serverInvite(invite) }; return invite.receive(request)
-            case .serverNonInvite(var other): defer { machine = .serverNonInvite(other) }; return other.receive(request)
-            default: return []
-            }
-        }
+        let (effects, started) = table.start(key, make, { $0.start() }) { $0.receive(request) }
         guard let effects else { return }
         if !started { traffic.countRetransmission(.received) }
         perform(effects, key: key, retransmitting: !started)

@@ -11,21 +11,76 @@ final class TransactionTable: Sendable {
         case serverInvite(ServerInviteTransaction)
         case serverNonInvite(ServerNonInviteTransaction)
 
+        // Each event moves the machine out of the enum and back (`consume self`): matching it
+        // with `var` would copy it, retaining every field of the request it holds, twice.
+
+        mutating func start() -> [TransactionAction] {
+            switch consume self {
+            case .clientInvite(var machine): let actions = machine.start(); self = .clientInvite(machine); return actions
+            case .clientNonInvite(var machine): let actions = machine.start(); self = .clientNonInvite(machine); return actions
+            case .serverInvite(var machine): let actions = machine.start(); self = .serverInvite(machine); return actions
+            case .serverNonInvite(var machine): let actions = machine.start(); self = .serverNonInvite(machine); return actions
+            }
+        }
+
         mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
-            switch self {
-            case .clientInvite(var machine): defer { self = .clientInvite(machine) }; return machine.fire(timer)
-            case .clientNonInvite(var machine): defer { self = .clientNonInvite(machine) }; return machine.fire(timer)
-            case .serverInvite(var machine): defer { self = .serverInvite(machine) }; return machine.fire(timer)
-            case .serverNonInvite(var machine): defer { self = .serverNonInvite(machine) }; return machine.fire(timer)
+            switch consume self {
+            case .clientInvite(var machine): let actions = machine.fire(timer); self = .clientInvite(machine); return actions
+            case .clientNonInvite(var machine): let actions = machine.fire(timer); self = .clientNonInvite(machine); return actions
+            case .serverInvite(var machine): let actions = machine.fire(timer); self = .serverInvite(machine); return actions
+            case .serverNonInvite(var machine): let actions = machine.fire(timer); self = .serverNonInvite(machine); return actions
             }
         }
 
         mutating func transportFailed() -> [TransactionAction] {
-            switch self {
-            case .clientInvite(var machine): defer { self = .clientInvite(machine) }; return machine.transportFailed()
-            case .clientNonInvite(var machine): defer { self = .clientNonInvite(machine) }; return machine.transportFailed()
-            case .serverInvite(var machine): defer { self = .serverInvite(machine) }; return machine.transportFailed()
-            case .serverNonInvite(var machine): defer { self = .serverNonInvite(machine) }; return machine.transportFailed()
+            switch consume self {
+            case .clientInvite(var machine): let actions = machine.transportFailed(); self = .clientInvite(machine); return actions
+            case .clientNonInvite(var machine): let actions = machine.transportFailed(); self = .clientNonInvite(machine); return actions
+            case .serverInvite(var machine): let actions = machine.transportFailed(); self = .serverInvite(machine); return actions
+            case .serverNonInvite(var machine): let actions = machine.transportFailed(); self = .serverNonInvite(machine); return actions
+            }
+        }
+
+        /// A response for a client transaction.
+        mutating func receive(_ response: SIPResponse) -> [TransactionAction] {
+            switch consume self {
+            case .clientInvite(var machine): let actions = machine.receive(response); self = .clientInvite(machine); return actions
+            case .clientNonInvite(var machine): let actions = machine.receive(response); self = .clientNonInvite(machine); return actions
+            case let other: self = other; return []
+            }
+        }
+
+        /// A retransmitted request for a server transaction.
+        mutating func receive(_ request: SIPRequest) -> [TransactionAction] {
+            switch consume self {
+            case .serverInvite(var machine): let actions = machine.receive(request); self = .serverInvite(machine); return actions
+            case .serverNonInvite(var machine): let actions = machine.receive(request); self = .serverNonInvite(machine); return actions
+            case let other: self = other; return []
+            }
+        }
+
+        /// The ACK of a server INVITE transaction's final response.
+        mutating func acknowledge(_ ack: SIPRequest) -> [TransactionAction] {
+            switch consume self {
+            case .serverInvite(var machine): let actions = machine.receive(ack); self = .serverInvite(machine); return actions
+            case let other: self = other; return []
+            }
+        }
+
+        /// The TU's response in a server transaction. `accepted` gets the INVITE's dialog when
+        /// this is its first 2xx, read while the machine still holds the whole request.
+        mutating func send(_ response: SIPResponse, accepted: inout AcceptedKey?) -> [TransactionAction] {
+            switch consume self {
+            case .serverInvite(var machine):
+                let firstSuccess = (200...299).contains(response.status) && machine.state == .proceeding
+                let dialog = firstSuccess ? AcceptedKey(machine.request) : nil
+                let actions = machine.send(response)
+                // Once, when the 2xx is first sent: a repeated 2xx must not put back an entry its ACK took.
+                if machine.state == .accepted { accepted = dialog }
+                self = .serverInvite(machine)
+                return actions
+            case .serverNonInvite(var machine): let actions = machine.send(response); self = .serverNonInvite(machine); return actions
+            case let other: self = other; return []
             }
         }
 
