@@ -10,7 +10,9 @@ public struct ClientInviteTransaction: Sendable {
     private let timers: TransactionTimers
     private let reliable: Bool
     private var retransmitInterval: Duration
-    private var ack: SIPRequest?
+    /// The To of the non-2xx final response, from which its ACK is built again for each
+    /// retransmission of that response: a whole ACK would double the transaction's size.
+    private var ackTo: String?
 
     public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {
         self.request = request
@@ -39,12 +41,12 @@ public struct ClientInviteTransaction: Sendable {
         case (.calling, 300...699), (.proceeding, 300...699):
             state = .completed
             let ack = Self.ack(for: request, response: response)
-            self.ack = ack
+            ackTo = response.headers["To"]
             request = request.skeleton
             return [.cancel(.a), .cancel(.b), .send(.request(ack)), .deliver(.response(response)),
                     .schedule(.d, after: reliable ? .zero : .seconds(32))]
         case (.completed, 300...699):
-            return ack.map { [.send(.request($0))] } ?? []
+            return [.send(.request(Self.ack(for: request, to: ackTo)))]
         case (.accepted, 200...299):
             // Each 2xx retransmission goes to the TU, which sends the ACK again.
             return [.deliver(.response(response))]
@@ -78,11 +80,15 @@ public struct ClientInviteTransaction: Sendable {
     /// The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): same Request-URI, Call-ID,
     /// From, CSeq number and top Via as the INVITE; To from the response; the INVITE's Routes.
     public static func ack(for invite: SIPRequest, response: SIPResponse) -> SIPRequest {
+        ack(for: invite, to: response.headers["To"])
+    }
+
+    private static func ack(for invite: SIPRequest, to: String?) -> SIPRequest {
         var headers = SIPHeaders()
         if let via = invite.headers.elements("Via").first { headers.add("Via", via) }
         headers.add("Max-Forwards", "70")
         if let from = invite.headers["From"] { headers.add("From", from) }
-        if let to = response.headers["To"] { headers.add("To", to) }
+        if let to { headers.add("To", to) }
         if let callID = invite.headers["Call-ID"] { headers.add("Call-ID", callID) }
         headers.add("CSeq", "\(invite.cseq?.number ?? 1) ACK")
         for route in invite.headers.values("Route") { headers.add("Route", route) }

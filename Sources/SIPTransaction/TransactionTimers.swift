@@ -3,18 +3,41 @@ import SIPMessage
 /// RFC 3261 §17 timer values. T1 is the round-trip estimate, T2 the longest retransmit
 /// interval for non-INVITE requests and INVITE responses, T4 how long the network holds a message.
 public struct TransactionTimers: Hashable, Sendable {
-    public var t1: Duration
-    public var t2: Duration
-    public var t4: Duration
+    // Whole milliseconds: every transaction carries a copy, in 16 bytes rather than 64.
+    private var t1Milliseconds: UInt32
+    private var t2Milliseconds: UInt32
+    private var t4Milliseconds: UInt32
+    private var tryingMilliseconds: UInt32
+
+    public var t1: Duration {
+        get { .milliseconds(t1Milliseconds) }
+        set { t1Milliseconds = Self.milliseconds(newValue) }
+    }
+    public var t2: Duration {
+        get { .milliseconds(t2Milliseconds) }
+        set { t2Milliseconds = Self.milliseconds(newValue) }
+    }
+    public var t4: Duration {
+        get { .milliseconds(t4Milliseconds) }
+        set { t4Milliseconds = Self.milliseconds(newValue) }
+    }
     /// How long an INVITE server transaction waits for its TU before it sends 100 Trying itself.
-    public var trying: Duration
+    public var trying: Duration {
+        get { .milliseconds(tryingMilliseconds) }
+        set { tryingMilliseconds = Self.milliseconds(newValue) }
+    }
 
     public init(t1: Duration = .milliseconds(500), t2: Duration = .seconds(4), t4: Duration = .seconds(5),
                 trying: Duration = .milliseconds(200)) {
-        self.t1 = t1
-        self.t2 = t2
-        self.t4 = t4
-        self.trying = trying
+        t1Milliseconds = Self.milliseconds(t1)
+        t2Milliseconds = Self.milliseconds(t2)
+        t4Milliseconds = Self.milliseconds(t4)
+        tryingMilliseconds = Self.milliseconds(trying)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> UInt32 {
+        let (seconds, attoseconds) = duration.components
+        return UInt32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 
     /// 64*T1: Timers B, F, H, J, L and M.

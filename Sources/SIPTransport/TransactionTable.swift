@@ -102,13 +102,32 @@ final class TransactionTable: Sendable {
         var timers = RunningTimers()
     }
 
-    /// A wheel id (0: not running) per timer kind, kept inline in the entry.
+    /// The wheel id (0: not running) of each running timer, kept inline in the entry: a
+    /// transaction runs at most three timers at once, so four places, each an id shifted left
+    /// by a byte with the timer's kind in that byte, rather than one place per kind.
     struct RunningTimers: Sendable {
-        private var ids = InlineArray<14, UInt64>(repeating: 0)
+        private var places = InlineArray<4, UInt64>(repeating: 0)
 
         subscript(timer: TransactionTimer) -> UInt64 {
-            get { ids[timer.rawValue] }
-            set { ids[timer.rawValue] = newValue }
+            get {
+                for index in places.indices where places[index] != 0 && places[index] & 0xFF == UInt64(timer.rawValue) {
+                    return places[index] >> 8
+                }
+                return 0
+            }
+            set {
+                var free: Int?
+                for index in places.indices {
+                    if places[index] != 0 && places[index] & 0xFF == UInt64(timer.rawValue) {
+                        places[index] = newValue == 0 ? 0 : newValue << 8 | UInt64(timer.rawValue)
+                        return
+                    }
+                    if places[index] == 0 && free == nil { free = index }
+                }
+                guard newValue != 0 else { return }
+                guard let free else { preconditionFailure("more than \(places.count) timers running in one transaction") }
+                places[free] = newValue << 8 | UInt64(timer.rawValue)
+            }
         }
     }
 

@@ -55,6 +55,8 @@ struct ClientTransactionTests {
         #expect(ack.to?.tag == "to1")
         #expect(ack.topVia?.branch == invite.topVia?.branch)
         #expect(ack.headers["Route"] == "<sip:proxy.example;lr>")
+        // Built again from the transaction's skeleton and the response's To: the same ACK.
+        #expect(acks[1] == acks[0])
         driver.advance(to: .seconds(31)) { transaction.fire($0) }
         #expect(transaction.state == .completed)
         driver.advance(to: .seconds(33)) { transaction.fire($0) }
