@@ -89,6 +89,8 @@ public final class Call: @unchecked Sendable {
     /// Where the call's timers run.
     private let loop: any EventLoop
     private let events = SerialRunner()
+    /// What the legs' transactions report to, cut once the call is over.
+    private lazy var link = CuttableLink(self)
     private var logger: Logger { b2bua.logger }
 
     init(b2bua: B2BUA, invite: SIPRequest, peer: SIPPeer, transaction: ServerTransaction, environment: DialplanEnvironment) {
@@ -264,8 +266,14 @@ public final class Call: @unchecked Sendable {
         gateway = gatewayName ?? gateway
         b2bua.calls.alias(leg.callID, to: self)
         logger.info("\(uuid): \(callerIDNumber) -> \(request.uri) via \(gatewayName ?? peer.description)")
-        stack.send(request, to: peer, branch: via.branch) { event in
-            self.events.run { self.legEvent(id, event) }
+        stack.send(request, to: peer, branch: via.branch, onEvent: legEvents(id))
+    }
+
+    /// Where a leg's INVITE transaction reports, through the call's link.
+    private func legEvents(_ id: Int) -> @Sendable (ClientTransactionEvent) -> Void {
+        { [link] event in
+            guard let call = link.current else { return }
+            call.events.run { call.legEvent(id, event) }
         }
     }
 
@@ -275,7 +283,10 @@ public final class Call: @unchecked Sendable {
             return
         }
         guard let leg = legs[id] else { return }
-        defer { forgetEndedLegOnceAnswered(id) }
+        defer {
+            forgetEndedLegOnceAnswered(id)
+            cutLinkOnceSettled()
+        }
         switch event {
         case .response(let response) where response.status < 200:
             guard response.status > 100 else { return }
@@ -301,9 +312,7 @@ public final class Call: @unchecked Sendable {
             leg.invite = retry
             leg.authenticated = true
             leg.provisional = nil
-            b2bua.stack.send(retry, to: leg.peer) { event in
-                self.events.run { self.legEvent(id, event) }
-            }
+            b2bua.stack.send(retry, to: leg.peer, onEvent: legEvents(id))
         case .response(let response):
             leg.ended = true
             if let gateway = leg.gateway {
@@ -335,6 +344,12 @@ public final class Call: @unchecked Sendable {
         guard phase != .routing && phase != .bridging, let leg = legs[id], leg.ended, leg.answerDialog == nil else { return }
         legs[id] = nil
         if legs.isEmpty { legs = [:] }
+    }
+
+    /// Once the call has ended and every leg had its final response, its transactions have
+    /// nothing left to tell it.
+    private func cutLinkOnceSettled() {
+        if phase == .ended && legs.isEmpty { link.cut() }
     }
 
     /// The INVITE again, with digest credentials from the gateway's configuration (once).
@@ -543,6 +558,7 @@ public final class Call: @unchecked Sendable {
         phase = .ended
         dropSetup()
         b2bua.calls.remove(self, callIDs: legCallIDs)
+        cutLinkOnceSettled()
         publish("CHANNEL_HANGUP_COMPLETE", extra: [("Hangup-Cause", hangupCause.name)])
         CallMetrics.ended(answered: callerDialog != nil, cause: hangupCause)
         logger.info("\(uuid): ended; \(b2bua.calls.count) call(s) in progress")
