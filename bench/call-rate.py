@@ -5,7 +5,8 @@ dispatcher, and through `distributor serve`, with the same sipp caller, in one r
 For each system the offered rate steps up until calls fail (more than 0.1% failed or
 retransmitted); the highest clean rate is held for --seconds. Reported per system: that rate,
 INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
-and its peak RSS. Kamailio and the distributor each run at every worker count in --workers
+and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
+counted once, not once per process). Kamailio and the distributor each run at every worker count in --workers
 (children, threads). Then the distributor, at its best thread count, runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
 
     bench/call-rate.py [--rates 1000,2000,...] [--seconds 15] [--workers 1,2] [--out bench/call-rate-results.md]
@@ -76,12 +77,13 @@ def cpu_seconds(pids):
     return total / TICK
 
 
-def peak_rss_kib(pids):
+def pss_kib(pids):
+    """The processes' proportional set size: each shared page counts once across them."""
     total = 0
     for pid in pids:
         try:
-            for line in open(f"/proc/{pid}/status"):
-                if line.startswith("VmHWM:"):
+            for line in open(f"/proc/{pid}/smaps_rollup"):
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -118,7 +120,7 @@ def call(port, rate, seconds, cwd, latency=False):
 
 def measure(name, port, rates, seconds, cwd, middle=None):
     pids = children(middle.pid) if middle else []
-    best, best_run, cpu_per_1000 = 0, None, float("nan")
+    best, best_run, cpu_per_1000, memory = 0, None, float("nan"), 0
     for rate in rates:
         before = cpu_seconds(pids)
         run = call(port, rate, seconds, cwd)
@@ -133,9 +135,10 @@ def measure(name, port, rates, seconds, cwd, middle=None):
         best, best_run = rate, run
         if middle:
             cpu_per_1000 = used / run["ok"] * 1000
+            memory = pss_kib(pids)
     latency = call(port, max(1, best // 2), min(seconds, 10), cwd, latency=True)["latencies"] if best else []
     return {"name": name, "rate": best, "mean": sum(latency) / len(latency) if latency else float("nan"), "p50": percentile(latency, 0.5), "p90": percentile(latency, 0.9),
-            "p99": percentile(latency, 0.99), "cpu": cpu_per_1000, "rss": peak_rss_kib(pids) if middle else 0}
+            "p99": percentile(latency, 0.99), "cpu": cpu_per_1000, "memory": memory}
 
 
 def main():
@@ -256,12 +259,12 @@ def main():
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Loopback only; the same sipp caller "
         "(INVITE with SDP, 100/180/200, ACK, 0-100 ms hold, BYE) and two sipp gateways. Each middle box runs at each worker "
         "count (Kamailio's `children`, our `--threads`); the ratios take each one's best.", "",
-        "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | peak RSS MiB |",
+        "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | PSS MiB after that rate |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for result in results + kamailios + distributors:
         lines.append(f"| {result['name']} | {result['rate']} | {result['mean']:.2f} | {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} | "
-                     f"{result['cpu']:.3f} | {result['rss'] / 1024:.0f} |")
+                     f"{result['cpu']:.3f} | {result['memory'] / 1024:.0f} |")
     ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
     lines += ["", f"- distributor / Kamailio, best of each: {ratio(ours['rate'], kamailio['rate'])} ({ours['name']} against {kamailio['name']})",
               f"- distributor / ceiling: {ratio(ours['rate'], ceiling['rate'])}",
