@@ -5,8 +5,9 @@ public struct ClientInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case calling, proceeding, completed, accepted, terminated }
 
     public private(set) var state: State = .calling
-    /// Cut down to its skeleton once a final response arrives.
-    public private(set) var request: SIPRequest
+    /// The whole INVITE until a final response arrives; then its skeleton, from which the ACK
+    /// of a non-2xx is built again; nothing after a 2xx, whose ACK is the TU's.
+    public private(set) var request: SIPRequest?
     private let timers: TransactionTimers
     private let reliable: Bool
     private var retransmitInterval: Duration
@@ -22,6 +23,7 @@ public struct ClientInviteTransaction: Sendable {
     }
 
     public mutating func start() -> [TransactionAction] {
+        guard let request else { return [] }
         var actions: [TransactionAction] = [.send(.request(request))]
         if !reliable { actions.append(.schedule(.a, after: retransmitInterval)) }
         actions.append(.schedule(.b, after: timers.transactionTimeout))
@@ -36,17 +38,18 @@ public struct ClientInviteTransaction: Sendable {
             return (wasCalling ? [.cancel(.a), .cancel(.b)] : []) + [.deliver(.response(response))]
         case (.calling, 200...299), (.proceeding, 200...299):
             state = .accepted
-            request = request.skeleton
+            request = nil
             return [.cancel(.a), .cancel(.b), .deliver(.response(response)), .schedule(.m, after: timers.transactionTimeout)]
         case (.calling, 300...699), (.proceeding, 300...699):
+            guard let invite = request else { return [] }
             state = .completed
-            let ack = Self.ack(for: request, response: response)
+            let ack = Self.ack(for: invite, response: response)
             ackTo = response.headers["To"]
-            request = request.skeleton
+            request = invite.skeleton
             return [.cancel(.a), .cancel(.b), .send(.request(ack)), .deliver(.response(response)),
                     .schedule(.d, after: reliable ? .zero : .seconds(32))]
         case (.completed, 300...699):
-            return [.send(.request(Self.ack(for: request, to: ackTo)))]
+            return request.map { [.send(.request(Self.ack(for: $0, to: ackTo)))] } ?? []
         case (.accepted, 200...299):
             // Each 2xx retransmission goes to the TU, which sends the ACK again.
             return [.deliver(.response(response))]
@@ -58,6 +61,7 @@ public struct ClientInviteTransaction: Sendable {
     public mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
         case (.calling, .a):
+            guard let request else { return [] }
             retransmitInterval = retransmitInterval * 2
             return [.send(.request(request)), .schedule(.a, after: retransmitInterval)]
         case (.calling, .b):

@@ -5,8 +5,8 @@ public struct ClientNonInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    /// Cut down to its skeleton once a final response arrives.
-    public private(set) var request: SIPRequest
+    /// Until a final response arrives: then the transaction only absorbs retransmissions.
+    public private(set) var request: SIPRequest?
     private let timers: TransactionTimers
     private let reliable: Bool
     private var retransmitInterval: Duration
@@ -19,6 +19,7 @@ public struct ClientNonInviteTransaction: Sendable {
     }
 
     public mutating func start() -> [TransactionAction] {
+        guard let request else { return [] }
         var actions: [TransactionAction] = [.send(.request(request))]
         if !reliable { actions.append(.schedule(.e, after: retransmitInterval)) }
         actions.append(.schedule(.f, after: timers.transactionTimeout))
@@ -32,7 +33,7 @@ public struct ClientNonInviteTransaction: Sendable {
             return [.deliver(.response(response))]
         case (.trying, 200...699), (.proceeding, 200...699):
             state = .completed
-            request = request.skeleton
+            request = nil
             return [.cancel(.e), .cancel(.f), .deliver(.response(response)), .schedule(.k, after: reliable ? .zero : timers.t4)]
         default:
             return []
@@ -42,9 +43,11 @@ public struct ClientNonInviteTransaction: Sendable {
     public mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
         case (.trying, .e):
+            guard let request else { return [] }
             retransmitInterval = min(retransmitInterval * 2, timers.t2)
             return [.send(.request(request)), .schedule(.e, after: retransmitInterval)]
         case (.proceeding, .e):
+            guard let request else { return [] }
             return [.send(.request(request)), .schedule(.e, after: timers.t2)]
         case (.trying, .f), (.proceeding, .f):
             state = .terminated

@@ -7,8 +7,10 @@ public struct ServerInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case proceeding, completed, confirmed, accepted, terminated }
 
     public private(set) var state: State = .proceeding
-    /// Cut down to its skeleton once a final response is sent.
-    public private(set) var request: SIPRequest
+    /// The whole INVITE until a final response is sent; then its skeleton, which matches the
+    /// ACK and reports a missing one; nothing once the ACK came, for the 32 s the transaction
+    /// still absorbs retransmissions.
+    public private(set) var request: SIPRequest?
     private let timers: TransactionTimers
     private let reliable: Bool
     private var lastResponse: SIPResponse?
@@ -24,7 +26,8 @@ public struct ServerInviteTransaction: Sendable {
     }
 
     public mutating func start() -> [TransactionAction] {
-        [.deliver(.request(request)), .schedule(.trying, after: timers.trying)]
+        guard let request else { return [] }
+        return [.deliver(.request(request)), .schedule(.trying, after: timers.trying)]
     }
 
     /// The TU answers.
@@ -37,14 +40,14 @@ public struct ServerInviteTransaction: Sendable {
             state = .accepted
             awaitsAck = true
             lastResponse = response
-            request = request.skeleton
+            request = request?.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.l, after: timers.transactionTimeout)]
             if !reliable { actions.append(.schedule(.retransmit2xx, after: retransmitInterval)) }
             return actions
         case (.proceeding, 300...699):
             state = .completed
             lastResponse = response
-            request = request.skeleton
+            request = request?.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.h, after: timers.transactionTimeout)]
             if !reliable { actions.append(.schedule(.g, after: retransmitInterval)) }
             return actions
@@ -62,10 +65,12 @@ public struct ServerInviteTransaction: Sendable {
             case .completed:
                 state = .confirmed
                 lastResponse = nil
+                self.request = nil
                 return [.cancel(.g), .cancel(.h), .schedule(.i, after: reliable ? .zero : timers.t4)]
             case .accepted where awaitsAck:
                 awaitsAck = false
                 lastResponse = nil
+                self.request = nil
                 return [.cancel(.retransmit2xx), .deliver(.request(request))]
             default:
                 return []
@@ -82,6 +87,7 @@ public struct ServerInviteTransaction: Sendable {
     public mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
         case (.proceeding, .trying):
+            guard let request else { return [] }
             let trying = request.response(status: 100)
             lastResponse = trying
             return [.send(.response(trying))]

@@ -5,8 +5,8 @@ public struct ServerNonInviteTransaction: Sendable {
     public enum State: Hashable, Sendable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    /// Cut down to its skeleton once a final response is sent.
-    public private(set) var request: SIPRequest
+    /// Until a final response is sent: then the transaction only answers retransmissions.
+    public private(set) var request: SIPRequest?
     private let timers: TransactionTimers
     private let reliable: Bool
     private var lastResponse: SIPResponse?
@@ -18,7 +18,7 @@ public struct ServerNonInviteTransaction: Sendable {
     }
 
     public mutating func start() -> [TransactionAction] {
-        [.deliver(.request(request))]
+        request.map { [.deliver(.request($0))] } ?? []
     }
 
     public mutating func send(_ response: SIPResponse) -> [TransactionAction] {
@@ -30,7 +30,7 @@ public struct ServerNonInviteTransaction: Sendable {
         case (.trying, 200...699), (.proceeding, 200...699):
             state = .completed
             lastResponse = response
-            request = request.skeleton
+            request = nil
             return [.send(.response(response)), .schedule(.j, after: reliable ? .zero : timers.transactionTimeout)]
         default:
             return []

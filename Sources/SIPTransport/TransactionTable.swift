@@ -73,7 +73,7 @@ final class TransactionTable: Sendable {
             switch consume self {
             case .serverInvite(var machine):
                 let firstSuccess = (200...299).contains(response.status) && machine.state == .proceeding
-                let dialog = firstSuccess ? AcceptedKey(machine.request) : nil
+                let dialog = firstSuccess ? machine.request.map(AcceptedKey.init) : nil
                 let actions = machine.send(response)
                 // Once, when the 2xx is first sent: a repeated 2xx must not put back an entry its ACK took.
                 if machine.state == .accepted { accepted = dialog }
@@ -84,7 +84,7 @@ final class TransactionTable: Sendable {
             }
         }
 
-        var request: SIPRequest {
+        var request: SIPRequest? {
             switch self {
             case .clientInvite(let machine): return machine.request
             case .clientNonInvite(let machine): return machine.request

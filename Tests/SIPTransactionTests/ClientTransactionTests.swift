@@ -57,6 +57,7 @@ struct ClientTransactionTests {
         #expect(ack.headers["Route"] == "<sip:proxy.example;lr>")
         // Built again from the transaction's skeleton and the response's To: the same ACK.
         #expect(acks[1] == acks[0])
+        #expect(transaction.request?.body.isEmpty == true)
         driver.advance(to: .seconds(31)) { transaction.fire($0) }
         #expect(transaction.state == .completed)
         driver.advance(to: .seconds(33)) { transaction.fire($0) }
@@ -73,6 +74,8 @@ struct ClientTransactionTests {
         driver.apply(transaction.receive(ok))
         driver.apply(transaction.receive(ok))
         #expect(transaction.state == .accepted)
+        // The 2xx's ACK is the TU's: nothing is kept for the 32 s of Timer M.
+        #expect(transaction.request == nil)
         #expect(driver.delivered.count == 2)
         #expect(driver.sent.count == 1)
         driver.advance(to: .seconds(32)) { transaction.fire($0) }
@@ -101,6 +104,7 @@ struct ClientTransactionTests {
         driver.apply(transaction.receive(Messages.response(200, to: options)))
         driver.advance(to: .seconds(14)) { transaction.fire($0) }
         #expect(transaction.state == .completed)
+        #expect(transaction.request == nil)
         driver.advance(to: .seconds(15)) { transaction.fire($0) }
         #expect(transaction.state == .terminated)
         #expect(driver.delivered.count == 2)

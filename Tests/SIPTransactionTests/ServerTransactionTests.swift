@@ -74,8 +74,12 @@ struct ServerTransactionTests {
         driver.advance(to: .seconds(2)) { transaction.fire($0) }
         #expect(driver.sentTimes == [0, 0.5, 1.5])
         #expect(transaction.awaitsAck)
+        // Until the ACK, the INVITE's skeleton stays to match it and to report a missing one.
+        #expect(transaction.request?.body.isEmpty == true)
+        #expect(transaction.request?.callID == invite.callID)
         driver.apply(transaction.receive(Messages.request("ACK", branch: "z9hG4bK-ack")))
         #expect(!transaction.awaitsAck)
+        #expect(transaction.request == nil)
         driver.apply(transaction.receive(Messages.request("ACK", branch: "z9hG4bK-ack")))
         #expect(driver.delivered.count == 2)
         driver.advance(to: .seconds(40)) { transaction.fire($0) }
@@ -104,6 +108,8 @@ struct ServerTransactionTests {
         driver.apply(transaction.send(Messages.response(200, to: bye)))
         driver.apply(transaction.receive(bye))
         #expect(driver.sent.count == 2)
+        // Its last response answers retransmissions; the request is not kept for them.
+        #expect(transaction.request == nil)
         driver.advance(to: .seconds(31)) { transaction.fire($0) }
         #expect(transaction.state == .completed)
         driver.advance(to: .seconds(32)) { transaction.fire($0) }
