@@ -597,6 +597,12 @@ public final class Call: @unchecked Sendable {
     func inDialog(_ request: SIPRequest, transaction: ServerTransaction) {
         events.run {
             let fromCaller = request.callID == self.callID
+            // Another leg's Call-ID (one that failed, lost the race or is being hung up) is not
+            // the bridged callee's: its requests end no call and reach no caller.
+            guard fromCaller || request.callID == self.calleeDialog?.callID else {
+                transaction.respond(status: 481, toTag: self.toTag)
+                return
+            }
             guard self.phase == .answered, var dialog = fromCaller ? self.calleeDialog : self.callerDialog else {
                 transaction.respond(status: request.method == "BYE" && self.phase != .ended ? 200 : 481, toTag: self.toTag)
                 if request.method == "BYE" { self.hangup(.normalClearing) }

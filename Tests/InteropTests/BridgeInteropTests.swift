@@ -83,6 +83,22 @@ struct BridgeInteropTests {
         #expect(answeredBy(service.log) == Array(repeating: "gw2", count: 10))
     }
 
+    /// A BYE on the Call-ID of a leg that failed is not the bridged callee's: 481, and the call
+    /// the next gateway answered goes on until the caller hangs up.
+    @Test func byeFromAFailedLegDoesNotEndTheCall() throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_reject_then_bye")
+        let gw2 = try Sipp.Server(scenario: "gateway_uas")
+        let service = try service(gw1: gw1.port, gw2: gw2.port, dialplan: Self.seed)
+        defer { service.stop() }
+        // Held for a second: the stray BYE comes 300 ms after the failed leg's ACK.
+        let result = try Sipp.run(scenario: "bench_uac_hold", port: service.sipPort, calls: 1,
+                                  arguments: ["-s", "9980", "-d", "1000"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)")
+        #expect(answeredBy(service.log) == ["gw2"])
+        try service.waitFor("hung up by the caller", seconds: 5)
+        #expect(!service.log.contains("hung up by the callee"))
+    }
+
     @Test(arguments: ["udp", "tcp"]) func bothGatewaysFailingGiveTheCallerTheirCode(transport: String) throws {
         let reject = try Sipp.customized("gateway_reject", ["status": "503", "reason": "Service Unavailable"])
         let gw1 = try Sipp.Server(scenario: reject, arguments: Self.sippTransport(transport))
