@@ -217,7 +217,10 @@ public final class CallTable: Sendable {
 
     func remove(_ call: Call, callIDs: [String]) {
         let uuid = Key(call.uuid)
-        let removed = shard(byUUID, uuid).calls.withLock { $0.removeValue(forKey: uuid) != nil }
+        let removed = shard(byUUID, uuid).calls.withLock { table in
+            defer { table.shrinkIfSparse() }
+            return table.removeValue(forKey: uuid) != nil
+        }
         if removed {
             active.subtract(1, ordering: .relaxed)
             recordActive()
@@ -225,7 +228,10 @@ public final class CallTable: Sendable {
         func forget(_ callID: String) {
             let key = Key(callID)
             shard(byCallID, key).calls.withLock { table in
-                if let index = table.index(forKey: key), table.values[index] === call { table.remove(at: index) }
+                if let index = table.index(forKey: key), table.values[index] === call {
+                    table.remove(at: index)
+                    table.shrinkIfSparse()
+                }
             }
         }
         callIDs.forEach(forget)
