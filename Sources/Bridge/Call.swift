@@ -89,8 +89,10 @@ public final class Call: @unchecked Sendable {
     /// Where the call's timers run.
     private let loop: any EventLoop
     private let events = SerialRunner()
-    /// What the legs' transactions report to, cut once the call is over.
-    private lazy var link = CuttableLink(self)
+    /// What the legs' transactions report to, cut once the call is over. Held weakly: the
+    /// transactions keep it, and it keeps the call, so that a link never cut (a leg that
+    /// answered late may repeat its 2xx) lets the call go with its last transaction.
+    private weak var currentLink: CuttableLink<Call>?
     private var logger: Logger { b2bua.logger }
 
     init(b2bua: B2BUA, invite: SIPRequest, peer: SIPPeer, transaction: ServerTransaction, environment: DialplanEnvironment) {
@@ -271,7 +273,9 @@ public final class Call: @unchecked Sendable {
 
     /// Where a leg's INVITE transaction reports, through the call's link.
     private func legEvents(_ id: Int) -> @Sendable (ClientTransactionEvent) -> Void {
-        { [link] event in
+        let link = currentLink ?? CuttableLink(self)
+        currentLink = link
+        return { event in
             guard let call = link.current else { return }
             call.events.run { call.legEvent(id, event) }
         }
@@ -346,10 +350,12 @@ public final class Call: @unchecked Sendable {
         if legs.isEmpty { legs = [:] }
     }
 
-    /// Once the call has ended and every leg had its final response, its transactions have
-    /// nothing left to tell it.
+    /// Once the call has ended and every leg had its final response (and none answered late,
+    /// whose 2xx may come again until our ACK gets through), its transactions have nothing left
+    /// to tell it.
     private func cutLinkOnceSettled() {
-        if phase == .ended && legs.isEmpty { link.cut() }
+        guard phase == .ended, legs.values.allSatisfy({ $0.ended && $0.answerDialog == nil }) else { return }
+        currentLink?.cut()
     }
 
     /// The INVITE again, with digest credentials from the gateway's configuration (once).

@@ -35,9 +35,11 @@ public struct TransactionTimers: Hashable, Sendable {
         tryingMilliseconds = Self.milliseconds(trying)
     }
 
+    /// At least 1 ms for a positive duration: a timer of 0 would fire at every turn of the wheel.
     private static func milliseconds(_ duration: Duration) -> UInt32 {
         let (seconds, attoseconds) = duration.components
-        return UInt32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return UInt32(clamping: duration > .zero ? max(milliseconds, 1) : milliseconds)
     }
 
     /// 64*T1: Timers B, F, H, J, L and M.
