@@ -38,7 +38,25 @@ public struct DialplanSession: Sendable {
     }
 
     public func expand(_ text: String) -> String {
-        environment.expander.expand(text) { [variables, caller] name in variables[name] ?? caller.field(named: name) }
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        let names = Names(variables: variables, caller: caller)
+        return environment.expander.expand(text) { names.value(of: $0) }
+    }
+
+    /// What `${name}` reads, behind one reference: captured as two values, the variables and the
+    /// profile's eleven strings were copied (and each retained) at every step of an expansion.
+    private final class Names: Sendable {
+        let variables: [String: String]
+        let caller: CallerProfile
+
+        init(variables: [String: String], caller: CallerProfile) {
+            self.variables = variables
+            self.caller = caller
+        }
+
+        func value(of name: String) -> String? {
+            variables[name] ?? caller.field(named: name)
+        }
     }
 
     public mutating func setVariable(_ name: String, _ value: String?) {

@@ -21,15 +21,70 @@ public final class SIPEssentials: Sendable {
 }
 
 /// A SIP request: method, Request-URI, headers and an opaque body.
+///
+/// A value type kept behind one reference, copied on write: a request is handed from the parser
+/// to its transaction, its events and the call many times, and copying its fields (a dozen
+/// references) at each hand-over was a fifth of all the retains a call made.
 public struct SIPRequest: Hashable, Sendable {
-    public var method: String
-    public var uri: SIPURI
-    public var headers: SIPHeaders { didSet { essentials = nil } }
-    public var body: [UInt8]
-    public internal(set) var essentials: SIPEssentials?
+    private final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) var method: String
+        @exclusivity(unchecked) var uri: SIPURI
+        @exclusivity(unchecked) var headers: SIPHeaders
+        @exclusivity(unchecked) var body: [UInt8]
+        @exclusivity(unchecked) var essentials: SIPEssentials?
+
+        init(method: String, uri: SIPURI, headers: SIPHeaders, body: [UInt8], essentials: SIPEssentials?) {
+            self.method = method
+            self.uri = uri
+            self.headers = headers
+            self.body = body
+            self.essentials = essentials
+        }
+
+        func copy() -> Storage {
+            Storage(method: method, uri: uri, headers: headers, body: body, essentials: essentials)
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var method: String {
+        _read { yield storage.method }
+        _modify { makeUnique(); yield &storage.method }
+    }
+
+    public var uri: SIPURI {
+        _read { yield storage.uri }
+        _modify { makeUnique(); yield &storage.uri }
+    }
+
+    /// Changing them forgets the essentials the parser read from them.
+    public var headers: SIPHeaders {
+        _read { yield storage.headers }
+        _modify {
+            makeUnique()
+            storage.essentials = nil
+            yield &storage.headers
+        }
+    }
+
+    public var body: [UInt8] {
+        _read { yield storage.body }
+        _modify { makeUnique(); yield &storage.body }
+    }
+
+    public internal(set) var essentials: SIPEssentials? {
+        get { storage.essentials }
+        set { makeUnique(); storage.essentials = newValue }
+    }
 
     public static func == (lhs: SIPRequest, rhs: SIPRequest) -> Bool {
-        lhs.method == rhs.method && lhs.uri == rhs.uri && lhs.headers == rhs.headers && lhs.body == rhs.body
+        lhs.storage === rhs.storage
+            || (lhs.method == rhs.method && lhs.uri == rhs.uri && lhs.headers == rhs.headers && lhs.body == rhs.body)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -40,23 +95,72 @@ public struct SIPRequest: Hashable, Sendable {
     }
 
     public init(method: String, uri: SIPURI, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
-        self.method = method
-        self.uri = uri
-        self.headers = headers
-        self.body = body
+        storage = Storage(method: method, uri: uri, headers: headers, body: body, essentials: nil)
     }
 }
 
-/// A SIP response: status, reason phrase, headers and an opaque body.
+/// A SIP response: status, reason phrase, headers and an opaque body. Kept behind one
+/// reference, copied on write, as a request is.
 public struct SIPResponse: Hashable, Sendable {
-    public var status: Int
-    public var reason: String
-    public var headers: SIPHeaders { didSet { essentials = nil } }
-    public var body: [UInt8]
-    public internal(set) var essentials: SIPEssentials?
+    private final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) var status: Int
+        @exclusivity(unchecked) var reason: String
+        @exclusivity(unchecked) var headers: SIPHeaders
+        @exclusivity(unchecked) var body: [UInt8]
+        @exclusivity(unchecked) var essentials: SIPEssentials?
+
+        init(status: Int, reason: String, headers: SIPHeaders, body: [UInt8], essentials: SIPEssentials?) {
+            self.status = status
+            self.reason = reason
+            self.headers = headers
+            self.body = body
+            self.essentials = essentials
+        }
+
+        func copy() -> Storage {
+            Storage(status: status, reason: reason, headers: headers, body: body, essentials: essentials)
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var status: Int {
+        get { storage.status }
+        set { makeUnique(); storage.status = newValue }
+    }
+
+    public var reason: String {
+        _read { yield storage.reason }
+        _modify { makeUnique(); yield &storage.reason }
+    }
+
+    /// Changing them forgets the essentials the parser read from them.
+    public var headers: SIPHeaders {
+        _read { yield storage.headers }
+        _modify {
+            makeUnique()
+            storage.essentials = nil
+            yield &storage.headers
+        }
+    }
+
+    public var body: [UInt8] {
+        _read { yield storage.body }
+        _modify { makeUnique(); yield &storage.body }
+    }
+
+    public internal(set) var essentials: SIPEssentials? {
+        get { storage.essentials }
+        set { makeUnique(); storage.essentials = newValue }
+    }
 
     public static func == (lhs: SIPResponse, rhs: SIPResponse) -> Bool {
-        lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers == rhs.headers && lhs.body == rhs.body
+        lhs.storage === rhs.storage
+            || (lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers == rhs.headers && lhs.body == rhs.body)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -67,10 +171,7 @@ public struct SIPResponse: Hashable, Sendable {
     }
 
     public init(status: Int, reason: String? = nil, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
-        self.status = status
-        self.reason = reason ?? SIPStatus.reason(for: status)
-        self.headers = headers
-        self.body = body
+        storage = Storage(status: status, reason: reason ?? SIPStatus.reason(for: status), headers: headers, body: body, essentials: nil)
     }
 }
 
