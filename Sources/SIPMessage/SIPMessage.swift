@@ -22,68 +22,51 @@ public final class SIPEssentials: Sendable {
 
 /// A SIP request: method, Request-URI, headers and an opaque body.
 ///
-/// A value type kept behind one reference, copied on write: a request is handed from the parser
-/// to its transaction, its events and the call many times, and copying its fields (a dozen
-/// references) at each hand-over was a fifth of all the retains a call made.
+/// Its fields sit behind one reference, copied on write: a request is handed from the parser to
+/// its transaction, its events and the call many times, and copying a dozen references at each
+/// hand-over was a fifth of all the retains a call made.
 public struct SIPRequest: Hashable, Sendable {
-    private final class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) var method: String
-        @exclusivity(unchecked) var uri: SIPURI
-        @exclusivity(unchecked) var headers: SIPHeaders
-        @exclusivity(unchecked) var body: [UInt8]
-        @exclusivity(unchecked) var essentials: SIPEssentials?
-
-        init(method: String, uri: SIPURI, headers: SIPHeaders, body: [UInt8], essentials: SIPEssentials?) {
-            self.method = method
-            self.uri = uri
-            self.headers = headers
-            self.body = body
-            self.essentials = essentials
-        }
-
-        func copy() -> Storage {
-            Storage(method: method, uri: uri, headers: headers, body: body, essentials: essentials)
-        }
+    private struct Fields: Sendable {
+        var method: String
+        var uri: SIPURI
+        var headers: SIPHeaders
+        var body: [UInt8]
+        var essentials: SIPEssentials?
     }
 
-    private var storage: Storage
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
+    private var fields: CopyOnWrite<Fields>
 
     public var method: String {
-        _read { yield storage.method }
-        _modify { makeUnique(); yield &storage.method }
+        _read { yield fields.value.method }
+        _modify { yield &fields.value.method }
     }
 
     public var uri: SIPURI {
-        _read { yield storage.uri }
-        _modify { makeUnique(); yield &storage.uri }
+        _read { yield fields.value.uri }
+        _modify { yield &fields.value.uri }
     }
 
     /// Changing them forgets the essentials the parser read from them.
     public var headers: SIPHeaders {
-        _read { yield storage.headers }
+        _read { yield fields.value.headers }
         _modify {
-            makeUnique()
-            storage.essentials = nil
-            yield &storage.headers
+            fields.value.essentials = nil
+            yield &fields.value.headers
         }
     }
 
     public var body: [UInt8] {
-        _read { yield storage.body }
-        _modify { makeUnique(); yield &storage.body }
+        _read { yield fields.value.body }
+        _modify { yield &fields.value.body }
     }
 
     public internal(set) var essentials: SIPEssentials? {
-        get { storage.essentials }
-        set { makeUnique(); storage.essentials = newValue }
+        get { fields.value.essentials }
+        set { fields.value.essentials = newValue }
     }
 
     public static func == (lhs: SIPRequest, rhs: SIPRequest) -> Bool {
-        lhs.storage === rhs.storage
+        lhs.fields.isIdentical(to: rhs.fields)
             || (lhs.method == rhs.method && lhs.uri == rhs.uri && lhs.headers == rhs.headers && lhs.body == rhs.body)
     }
 
@@ -95,71 +78,54 @@ public struct SIPRequest: Hashable, Sendable {
     }
 
     public init(method: String, uri: SIPURI, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
-        storage = Storage(method: method, uri: uri, headers: headers, body: body, essentials: nil)
+        fields = CopyOnWrite(Fields(method: method, uri: uri, headers: headers, body: body))
     }
 }
 
-/// A SIP response: status, reason phrase, headers and an opaque body. Kept behind one
-/// reference, copied on write, as a request is.
+/// A SIP response: status, reason phrase, headers and an opaque body, behind one reference as
+/// a request's are.
 public struct SIPResponse: Hashable, Sendable {
-    private final class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) var status: Int
-        @exclusivity(unchecked) var reason: String
-        @exclusivity(unchecked) var headers: SIPHeaders
-        @exclusivity(unchecked) var body: [UInt8]
-        @exclusivity(unchecked) var essentials: SIPEssentials?
-
-        init(status: Int, reason: String, headers: SIPHeaders, body: [UInt8], essentials: SIPEssentials?) {
-            self.status = status
-            self.reason = reason
-            self.headers = headers
-            self.body = body
-            self.essentials = essentials
-        }
-
-        func copy() -> Storage {
-            Storage(status: status, reason: reason, headers: headers, body: body, essentials: essentials)
-        }
+    private struct Fields: Sendable {
+        var status: Int
+        var reason: String
+        var headers: SIPHeaders
+        var body: [UInt8]
+        var essentials: SIPEssentials?
     }
 
-    private var storage: Storage
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
+    private var fields: CopyOnWrite<Fields>
 
     public var status: Int {
-        get { storage.status }
-        set { makeUnique(); storage.status = newValue }
+        get { fields.value.status }
+        set { fields.value.status = newValue }
     }
 
     public var reason: String {
-        _read { yield storage.reason }
-        _modify { makeUnique(); yield &storage.reason }
+        _read { yield fields.value.reason }
+        _modify { yield &fields.value.reason }
     }
 
     /// Changing them forgets the essentials the parser read from them.
     public var headers: SIPHeaders {
-        _read { yield storage.headers }
+        _read { yield fields.value.headers }
         _modify {
-            makeUnique()
-            storage.essentials = nil
-            yield &storage.headers
+            fields.value.essentials = nil
+            yield &fields.value.headers
         }
     }
 
     public var body: [UInt8] {
-        _read { yield storage.body }
-        _modify { makeUnique(); yield &storage.body }
+        _read { yield fields.value.body }
+        _modify { yield &fields.value.body }
     }
 
     public internal(set) var essentials: SIPEssentials? {
-        get { storage.essentials }
-        set { makeUnique(); storage.essentials = newValue }
+        get { fields.value.essentials }
+        set { fields.value.essentials = newValue }
     }
 
     public static func == (lhs: SIPResponse, rhs: SIPResponse) -> Bool {
-        lhs.storage === rhs.storage
+        lhs.fields.isIdentical(to: rhs.fields)
             || (lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers == rhs.headers && lhs.body == rhs.body)
     }
 
@@ -171,7 +137,7 @@ public struct SIPResponse: Hashable, Sendable {
     }
 
     public init(status: Int, reason: String? = nil, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
-        storage = Storage(status: status, reason: reason ?? SIPStatus.reason(for: status), headers: headers, body: body, essentials: nil)
+        fields = CopyOnWrite(Fields(status: status, reason: reason ?? SIPStatus.reason(for: status), headers: headers, body: body))
     }
 }
 

@@ -1,29 +1,73 @@
 import TextTrimming
 /// A SIP, SIPS or tel URI (RFC 3261 §19.1, RFC 3966). Other schemes are kept opaque.
 public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
-    public var scheme: String
+    /// Behind one reference, copied on write: a URI travels inside every request, dialog and
+    /// name-addr, and copying its seven fields at each hand-over retained each of them.
+    private struct Parts: Hashable, Sendable {
+        var scheme: String
+        var user: String?
+        var password: String?
+        var host: String
+        var port: Int?
+        var parameters: [SIPParameter]
+        var headers: String?
+    }
+
+    private var parts: CopyOnWrite<Parts>
+
+    public var scheme: String {
+        _read { yield parts.value.scheme }
+        _modify { yield &parts.value.scheme }
+    }
+
     /// Kept escaped as received (`%23` stays `%23`), so nothing a peer relies on changes.
-    public var user: String?
-    public var password: String?
+    public var user: String? {
+        _read { yield parts.value.user }
+        _modify { yield &parts.value.user }
+    }
+
+    public var password: String? {
+        _read { yield parts.value.password }
+        _modify { yield &parts.value.password }
+    }
+
     /// A host name, an IPv4 address or a bracketed IPv6 reference; the number of a tel URI;
     /// the whole rest of an opaque URI.
-    public var host: String
-    public var port: Int?
-    public var parameters: [SIPParameter]
+    public var host: String {
+        _read { yield parts.value.host }
+        _modify { yield &parts.value.host }
+    }
+
+    public var port: Int? {
+        get { parts.value.port }
+        set { parts.value.port = newValue }
+    }
+
+    public var parameters: [SIPParameter] {
+        _read { yield parts.value.parameters }
+        _modify { yield &parts.value.parameters }
+    }
+
     /// The `?h=v&...` part, raw.
-    public var headers: String?
+    public var headers: String? {
+        _read { yield parts.value.headers }
+        _modify { yield &parts.value.headers }
+    }
 
     public var isSIP: Bool { scheme == "sip" || scheme == "sips" }
 
     public init(scheme: String = "sip", user: String? = nil, password: String? = nil, host: String, port: Int? = nil,
                 parameters: [SIPParameter] = [], headers: String? = nil) {
-        self.scheme = scheme
-        self.user = user
-        self.password = password
-        self.host = host
-        self.port = port
-        self.parameters = parameters
-        self.headers = headers
+        parts = CopyOnWrite(Parts(scheme: scheme, user: user, password: password, host: host, port: port,
+                                  parameters: parameters, headers: headers))
+    }
+
+    public static func == (lhs: SIPURI, rhs: SIPURI) -> Bool {
+        lhs.parts.isIdentical(to: rhs.parts) || lhs.parts.value == rhs.parts.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(parts.value)
     }
 
     public init(_ text: String) throws(SIPParseError) {
@@ -49,13 +93,10 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
 
     /// The URI built from the parts `scan` found and checked.
     init(_ text: ByteText, _ layout: Layout) throws(SIPParseError) {
-        scheme = layout.scheme
-        user = layout.user.map(text.string)
-        password = layout.password.map(text.string)
-        host = text.string(layout.host)
-        port = layout.port
-        parameters = try layout.parameters.map { range throws(SIPParseError) in try SIPGrammar.parseParameters(text, range) } ?? []
-        headers = layout.headers.map(text.string)
+        self.init(scheme: layout.scheme, user: layout.user.map(text.string), password: layout.password.map(text.string),
+                  host: text.string(layout.host), port: layout.port,
+                  parameters: try layout.parameters.map { range throws(SIPParseError) in try SIPGrammar.parseParameters(text, range) } ?? [],
+                  headers: layout.headers.map(text.string))
     }
 
     static func scan(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> Layout {
