@@ -98,6 +98,8 @@ struct ByteText {
 
     /// The first element of a comma list (the top Via); empty when there is none.
     func firstListElement(_ range: Range<Int>) -> Range<Int> {
+        // Most values hold one element: without a comma, no byte needs looking at one by one.
+        if !contains(UInt8(ascii: ","), in: range) { return trimmed(range) }
         var first = range.upperBound..<range.upperBound
         forEachListElement(range) { first = $0; return false }
         return first
@@ -112,13 +114,11 @@ struct ByteText {
     }
 
     /// Equal to `ascii` ignoring ASCII case.
-    func equals(_ range: Range<Int>, ignoringCase ascii: String) -> Bool {
-        guard range.count == ascii.utf8.count else { return false }
-        var index = range.lowerBound
-        for byte in ascii.utf8 {
-            guard Self.lower(self[index]) == Self.lower(byte) else { return false }
-            index += 1
-        }
+    /// A `StaticString`: its bytes are read in place, with none of a `String`'s iteration.
+    func equals(_ range: Range<Int>, ignoringCase ascii: StaticString) -> Bool {
+        guard range.count == ascii.utf8CodeUnitCount else { return false }
+        let bytes = self[range]
+        for offset in 0..<bytes.count where Self.lower(bytes[offset]) != Self.lower(ascii.utf8Start[offset]) { return false }
         return true
     }
 

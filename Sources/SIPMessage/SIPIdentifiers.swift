@@ -24,34 +24,37 @@ public enum SIPIdentifiers {
 
     /// A random (version 4) UUID in lowercase, as FreeSWITCH prints channel UUIDs.
     public static func uuid() -> String {
-        var bytes = (0..<16).map { _ in UInt8(0) }
-        pool.take(into: &bytes)
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        return String(unsafeUninitializedCapacity: 36) { text in
-            var at = 0
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    text[at] = UInt8(ascii: "-")
-                    at += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { bytes in
+            pool.take(into: bytes)
+            bytes[6] = bytes[6] & 0x0F | 0x40
+            bytes[8] = bytes[8] & 0x3F | 0x80
+            return String(unsafeUninitializedCapacity: 36) { text in
+                var at = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[at] = UInt8(ascii: "-")
+                        at += 1
+                    }
+                    text[at] = hexDigit(byte >> 4)
+                    text[at + 1] = hexDigit(byte & 0xF)
+                    at += 2
                 }
-                text[at] = hexDigit(byte >> 4)
-                text[at + 1] = hexDigit(byte & 0xF)
-                at += 2
+                return at
             }
-            return at
         }
     }
 
     static func randomHex(_ count: Int) -> String {
-        var bytes = (0..<(count + 1) / 2).map { _ in UInt8(0) }
-        pool.take(into: &bytes)
-        return String(unsafeUninitializedCapacity: count) { text in
-            for index in 0..<count {
-                let byte = bytes[index / 2]
-                text[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
+        // The random bytes on the stack: an array for them was one more allocation per identifier.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: (count + 1) / 2) { bytes in
+            pool.take(into: bytes)
+            return String(unsafeUninitializedCapacity: count) { text in
+                for index in 0..<count {
+                    let byte = bytes[index / 2]
+                    text[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
+                }
+                return count
             }
-            return count
         }
     }
 
@@ -71,15 +74,21 @@ final class RandomPool: Sendable {
 
     private let block = Mutex(Block())
 
-    func take(into destination: inout [UInt8]) {
+    func take(into destination: UnsafeMutableBufferPointer<UInt8>) {
         block.withLock { block in
-            for index in destination.indices {
+            var filled = 0
+            while filled < destination.count {
                 if block.used == block.bytes.count {
                     Self.refill(&block.bytes)
                     block.used = 0
                 }
-                destination[index] = block.bytes[block.used]
-                block.used += 1
+                let count = min(destination.count - filled, block.bytes.count - block.used)
+                block.bytes.withUnsafeBufferPointer { source in
+                    _ = UnsafeMutableBufferPointer(rebasing: destination[filled..<filled + count])
+                        .initialize(from: source[block.used..<block.used + count])
+                }
+                block.used += count
+                filled += count
             }
         }
     }
