@@ -114,11 +114,14 @@ public final class Call: @unchecked Sendable {
         callerIDNumber = profile.callerIDNumber
         destinationNumber = profile.destinationNumber
         networkAddress = profile.networkAddress
-        let variables: [String: String] = [
-            "sip_from_user": from?.uri.user ?? "", "sip_from_host": from?.uri.host ?? "",
-            "sip_to_user": toUser ?? "", "sip_req_uri": invite.uri.description,
-            "sip_call_id": callID, "sip_profile_name": b2bua.settings.profile,
-        ]
+        // Room for what the dialplan usually adds (DP_MATCH, a few `set`s) without growing.
+        var variables = [String: String](minimumCapacity: 16)
+        variables["sip_from_user"] = from?.uri.user ?? ""
+        variables["sip_from_host"] = from?.uri.host ?? ""
+        variables["sip_to_user"] = toUser ?? ""
+        variables["sip_req_uri"] = invite.uri.description
+        variables["sip_call_id"] = callID
+        variables["sip_profile_name"] = b2bua.settings.profile
         setup = Setup(invite: invite, inviteTransaction: transaction,
                       session: DialplanSession(caller: profile, variables: variables, environment: environment, recordsTrace: false))
     }

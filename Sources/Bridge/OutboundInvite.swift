@@ -26,7 +26,7 @@ enum OutboundInvite {
 
     static func toGateway(_ settings: GatewaySettings, destination: String, caller: Caller, stack: SIPStack,
                           transport: SIPPeer.Transport) throws -> SIPRequest {
-        let target = destination.contains("@") ? destination : "\(settings.destinationPrefix)\(destination)@\(settings.proxy)"
+        let target = destination.utf8.contains(UInt8(ascii: "@")) ? destination : "\(settings.destinationPrefix)\(destination)@\(settings.proxy)"
         let uri = try SIPURI(target.lowercased().hasPrefix("sip:") ? target : "sip:" + target)
         let fromUser = settings.callerIDInFrom ? caller.callerIDNumber : settings.fromUser
         let fromHost = settings.fromDomain ?? settings.proxy

@@ -2,7 +2,7 @@
 /// (`switch_perform_substitution`); a group that did not take part gives "".
 enum CaptureSubstitution {
     static func apply(_ data: String, captures: [String]) -> String {
-        guard data.contains("$") else { return data }
+        guard data.utf8.contains(UInt8(ascii: "$")) else { return data }
         var output = ""
         var index = data.startIndex
         while index < data.endIndex {
