@@ -275,10 +275,7 @@ public final class SIPStack: Sendable {
             receive(ResponseRouting.stampingReceived(request, from: peer), from: peer)
         case .message(.response(let response)):
             traffic.count(response, .received)
-            let effects = TransactionKey.client(for: response).flatMap { key in
-                table.update(key) { $0.receive(response) }.map { (key, $0) }
-            }
-            guard let (key, effects) = effects else {
+            guard let key = TransactionKey.client(for: response), let effects = table.update(key, { $0.receive(response) }) else {
                 user.withLock { $0 }?.receive(strayResponse: response, from: peer)
                 return
             }

@@ -228,7 +228,7 @@ final class TransactionTable: Sendable {
             return effects
         }
         if started { counter.add(1, ordering: .relaxed) }
-        if let effects { finish(effects, key: key) }
+        finish(effects, key: key)
         return (effects, started)
     }
 
@@ -243,7 +243,7 @@ final class TransactionTable: Sendable {
             if effects?.terminated == true { slab.remove(hashed) }
             return effects
         }
-        if let effects { finish(effects, key: key) }
+        finish(effects, key: key)
         return effects
     }
 
@@ -283,18 +283,20 @@ final class TransactionTable: Sendable {
 
     /// What follows an update once the shard's lock is released: its timers go on the wheel,
     /// and a terminated transaction's bookkeeping goes.
-    private func finish(_ effects: Effects, key: TransactionKey) {
-        if effects.firstTimerID != 0 {
-            var id = effects.firstTimerID
-            for case .schedule(let timer, let after) in effects.actions {
+    private func finish(_ effects: Effects?, key: TransactionKey) {
+        // Read through the optional, not unwrapped: `if let` copied the whole Effects.
+        guard let firstTimerID = effects?.firstTimerID else { return }
+        if firstTimerID != 0 {
+            var id = firstTimerID
+            for case .schedule(let timer, let after) in effects?.actions ?? [] {
                 wheel.add(timer, for: key, after: after, id: id)
                 id += 1
             }
         }
-        guard effects.terminated else { return }
+        guard effects?.terminated == true else { return }
         counter.subtract(1, ordering: .relaxed)
         // An acknowledged 2xx left `accepted` with its ACK.
-        if effects.unacknowledged2xx, let request = effects.request {
+        if effects?.unacknowledged2xx == true, let request = effects?.request {
             withAccepted(AcceptedKey(request)) { accepted in
                 accepted[AcceptedKey(request)] = nil
                 accepted.shrinkIfSparse()
