@@ -4,43 +4,46 @@
 /// the rest of the line.
 public enum ArgumentSplitter {
     public static func split(_ text: String, maxTokens: Int = 100) -> [String] {
-        let bytes = Array(text.utf8)
-        var tokens: [ArraySlice<UInt8>] = []
-        var index = 0
-        while index < bytes.count && bytes[index] == 0x20 { index += 1 }
-        while index < bytes.count && tokens.count < maxTokens {
-            let start = index
-            var insideQuotes = false
-            if tokens.count == maxTokens - 1 {
-                index = bytes.count
-            } else {
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    if byte == backslash {
-                        index += 2
-                        continue
-                    }
-                    if byte == quote { insideQuotes.toggle() }
-                    if byte == 0x20 && !insideQuotes { break }
-                    index += 1
-                }
-            }
-            tokens.append(bytes[start..<min(index, bytes.count)])
+        var text = text
+        // Positions in the text's own bytes: slices of a copied array retained it once per token.
+        return text.withUTF8 { bytes in
+            var tokens: [String] = []
+            var index = 0
             while index < bytes.count && bytes[index] == 0x20 { index += 1 }
+            while index < bytes.count && tokens.count < maxTokens {
+                let start = index
+                var insideQuotes = false
+                if tokens.count == maxTokens - 1 {
+                    index = bytes.count
+                } else {
+                    while index < bytes.count {
+                        let byte = bytes[index]
+                        if byte == backslash {
+                            index += 2
+                            continue
+                        }
+                        if byte == quote { insideQuotes.toggle() }
+                        if byte == 0x20 && !insideQuotes { break }
+                        index += 1
+                    }
+                }
+                tokens.append(cleanUp(UnsafeBufferPointer(rebasing: bytes[start..<min(index, bytes.count)])))
+                while index < bytes.count && bytes[index] == 0x20 { index += 1 }
+            }
+            return tokens
         }
-        return tokens.map(cleanUp)
     }
 
     private static let backslash = UInt8(ascii: "\\")
     private static let quote = UInt8(ascii: "'")
 
     /// Removes the grouping quotes and escapes, and trailing blanks outside quotes.
-    private static func cleanUp(_ token: ArraySlice<UInt8>) -> String {
+    private static func cleanUp(_ token: UnsafeBufferPointer<UInt8>) -> String {
         // Most tokens are plain words: nothing to remove but blanks at the end.
         if !token.contains(where: { $0 == backslash || $0 == quote }) {
             var end = token.endIndex
             while end > token.startIndex, token[end - 1] == 0x20 { end -= 1 }
-            return String(decoding: token[..<end], as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: token[..<end]), as: UTF8.self)
         }
         var output: [UInt8] = []
         var end = 0

@@ -52,7 +52,7 @@ public final class Call: @unchecked Sendable {
         let inviteTransaction: ServerTransaction
         var session: DialplanSession
         var originate: OriginateMachine?
-        var timers: [OriginateMachine.Timer: Scheduled<Void>] = [:]
+        var timers: [OriginateMachine.Timer: NIOScheduledCallback] = [:]
         var sentRinging = false
 
         init(invite: SIPRequest, inviteTransaction: ServerTransaction, session: DialplanSession) {
@@ -194,14 +194,8 @@ public final class Call: @unchecked Sendable {
             case .schedule(let timer, let after):
                 guard let setup else { continue }
                 setup.timers[timer]?.cancel()
-                setup.timers[timer] = loop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) {
-                    self.events.run {
-                        guard let setup = self.setup, var machine = setup.originate.take() else { return }
-                        let actions = machine.fire(timer)
-                        setup.originate = machine
-                        self.apply(actions)
-                    }
-                }
+                let delay = TimeAmount.nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)
+                setup.timers[timer] = try? loop.scheduleCallback(in: delay, handler: Alarm(call: self, timer: timer))
             case .cancelTimer(let timer):
                 setup?.timers.removeValue(forKey: timer)?.cancel()
             case .progress(let id, let status, _):
@@ -501,6 +495,26 @@ public final class Call: @unchecked Sendable {
             stopping[legID] = leg
         }
         legs = stopping
+    }
+
+    /// A timer of the bridge, as a callback with no promise behind it (a scheduled task's
+    /// promise and future were three allocations per call). It does not keep the call alive.
+    private struct Alarm: NIOScheduledCallbackHandler, Sendable {
+        weak var call: Call?
+        let timer: OriginateMachine.Timer
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            call?.fire(timer)
+        }
+    }
+
+    private func fire(_ timer: OriginateMachine.Timer) {
+        events.run {
+            guard let setup = self.setup, var machine = setup.originate.take() else { return }
+            let actions = machine.fire(timer)
+            setup.originate = machine
+            self.apply(actions)
+        }
     }
 
     private func dropSetup() {
