@@ -14,7 +14,7 @@ enum GatewayRequests {
         headers.add("CSeq", "\(cseq) OPTIONS")
         if let agent = settings.pingUserAgent { headers.add("User-Agent", agent) }
         let uri = (try? SIPURI("sip:\(settings.signallingTarget);transport=\(settings.registerTransport)"))
-            ?? SIPURI(host: peer.address.ipAddress ?? "127.0.0.1", port: peer.address.port)
+            ?? SIPURI(host: peer.ipAddress ?? "127.0.0.1", port: peer.port)
         return SIPRequest(method: "OPTIONS", uri: uri, headers: headers)
     }
 
@@ -32,7 +32,7 @@ enum GatewayRequests {
         headers.add("Contact", "<\(contact)>")
         headers.add("Expires", String(settings.expireSeconds))
         if let authorization { headers.add(authorization.name, authorization.value) }
-        let uri = (try? SIPURI("sip:\(settings.realm)")) ?? SIPURI(host: peer.address.ipAddress ?? "127.0.0.1", port: peer.address.port)
+        let uri = (try? SIPURI("sip:\(settings.realm)")) ?? SIPURI(host: peer.ipAddress ?? "127.0.0.1", port: peer.port)
         return SIPRequest(method: "REGISTER", uri: uri, headers: headers)
     }
 }

@@ -29,33 +29,20 @@ final class RequestRateGuard: Sendable {
 
     var droppedCount: Int { droppedTotal.load(ordering: .relaxed) }
 
-    /// False when the request from `address` is over its source's limit and must be dropped.
-    func admit(from address: SocketAddress) -> Bool {
-        let key = SourceKey(address)
+    /// False when the request from `peer` is over its source's limit and must be dropped.
+    func admit(from peer: SIPPeer) -> Bool {
+        let key = peer.sourceKey
         let shard = shards[Int(truncatingIfNeeded: ((key.low ^ key.high) &* 0x9E37_79B9_7F4A_7C15) >> 60)]
         let now = NIODeadline.now().uptimeNanoseconds
         let exempt = self.exempt
-        let decision = shard.limiter.withLock { $0.admit(key, at: now) { (_: SourceKey) in exempt(address) } }
+        let decision = shard.limiter.withLock { $0.admit(key, at: now) { (_: SourceKey) in exempt(peer.address) } }
         guard case .drop(let report) = decision else { return true }
         droppedTotal.add(1, ordering: .relaxed)
         dropped.increment()
         if report {
-            logger.warning("rate limit: dropping requests from \(address.ipAddress ?? "?") over the per-source limit; counted in sip_rate_limited_total")
+            logger.warning("rate limit: dropping requests from \(peer.ipAddress ?? "?") over the per-source limit; counted in sip_rate_limited_total")
         }
         return false
     }
 }
 
-extension SourceKey {
-    init(_ address: SocketAddress) {
-        switch address {
-        case .v4(let v4):
-            self.init(high: 0, low: UInt64(v4.address.sin_addr.s_addr))
-        case .v6(let v6):
-            let words = withUnsafeBytes(of: v6.address.sin6_addr) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
-            self.init(high: words.0, low: words.1)
-        case .unixDomainSocket:
-            self.init(high: 0, low: 0)
-        }
-    }
-}

@@ -13,7 +13,7 @@ enum ResponseRouting {
             via.parameters.set("received", sourceIP)
             changed = true
         }
-        if via.rport != nil, let port = peer.address.port {
+        if via.rport != nil, let port = peer.port {
             via.parameters.set("rport", String(port))
             changed = true
         }
@@ -27,7 +27,7 @@ enum ResponseRouting {
         guard peer.transport == .udp, let via = request.topVia, via.rport == nil else { return peer }
         let port = via.port ?? 5060
         // Most peers send from the port their Via names: that is the source address itself.
-        guard peer.address.port != port, let ip = peer.ipAddress,
+        guard peer.port != port, let ip = peer.ipAddress,
               let address = try? SocketAddress(ipAddress: ip, port: port) else {
             return peer
         }

@@ -192,7 +192,7 @@ public final class SIPStack: Sendable {
                     onFailure()
                 }
             }
-            outlet.send(bytes, to: peer.address, onFailure: reportFailure)
+            outlet.send(bytes, to: peer, onFailure: reportFailure)
         case .tcp:
             connections.send(bytes, to: peer.address, onFailure: onFailure)
         }
@@ -202,7 +202,7 @@ public final class SIPStack: Sendable {
     /// calling thread's event loop takes the write without a hop to another thread.
     private func udpOutlet(for peer: SIPPeer) -> UDPOutlet? {
         guard let outlets = udpOutlets.load()?.outlets, !outlets.isEmpty else { return nil }
-        return outlets.first { $0.eventLoop.inEventLoop } ?? outlets[abs(peer.address.hashValue % outlets.count)]
+        return outlets.first { $0.eventLoop.inEventLoop } ?? outlets[abs(peer.hashValue % outlets.count)]
     }
 
     // MARK: - Driving machines
@@ -261,7 +261,7 @@ public final class SIPStack: Sendable {
     private static let responsePrefix = Array("SIP/".utf8)
 
     func receive(_ bytes: [UInt8], from peer: SIPPeer, framing: SIPParser.Framing) {
-        if let rateGuard, !bytes.starts(with: Self.responsePrefix), !rateGuard.admit(from: peer.address) { return }
+        if let rateGuard, !bytes.starts(with: Self.responsePrefix), !rateGuard.admit(from: peer) { return }
         switch SIPParser.parse(bytes, framing: framing) {
         case .invalid(let error, let partial):
             logger.debug("unreadable message from \(peer): \(error.reason)")

@@ -28,21 +28,21 @@ final class UDPOutlet: Sendable {
         queue = LoopQueue()
     }
 
-    func send(_ bytes: [UInt8], to address: SocketAddress, onFailure: (@Sendable (any Error) -> Void)?) {
+    func send(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable (any Error) -> Void)?) {
         guard !closed.load(ordering: .relaxed) else {
             onFailure?(ChannelError.ioOnClosedChannel)
             return
         }
         guard eventLoop.inEventLoop else {
-            let sent = address.withSockAddr { pointer, length in
+            let sent = peer.withSockAddr { pointer, length in
                 bytes.withUnsafeBytes { sendto(socket, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL), pointer, socklen_t(length)) }
             }
             if sent < 0 { onFailure?(IOError(errnoCode: errno, reason: "sendto")) }
             return
         }
-        if !queue.append(bytes, to: address, onFailure: onFailure) {
+        if !queue.append(bytes, to: peer, onFailure: onFailure) {
             flush()
-            _ = queue.append(bytes, to: address, onFailure: onFailure)
+            _ = queue.append(bytes, to: peer, onFailure: onFailure)
         }
         guard !queue.flushScheduled else { return }
         queue.flushScheduled = true
@@ -102,7 +102,7 @@ private final class LoopQueue: @unchecked Sendable {
     }
 
     /// False when the queue is full: flush it and try again.
-    func append(_ bytes: [UInt8], to address: SocketAddress, onFailure: (@Sendable (any Error) -> Void)?) -> Bool {
+    func append(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable (any Error) -> Void)?) -> Bool {
         let slot = first + count
         guard slot < Self.capacity, used + bytes.count <= Self.arenaSize else { return false }
         let start = arena + used
@@ -110,7 +110,7 @@ private final class LoopQueue: @unchecked Sendable {
         used += bytes.count
         starts[slot] = start
         lengths[slot] = bytes.count
-        addressLengths[slot] = address.withSockAddr { pointer, length in
+        addressLengths[slot] = peer.withSockAddr { pointer, length in
             UnsafeMutableRawPointer(addresses + slot).copyMemory(from: pointer, byteCount: length)
             return socklen_t(length)
         }

@@ -215,7 +215,9 @@ struct SIPStackTests {
             guard case .message(.request(let request)) = SIPParser.parse(received) else { Issue.record("not a request"); return }
             #expect(request.topVia?.branch?.hasPrefix("z9hG4bK") == true)
             peer.send(request.response(status: 404).serialized(), to: stack.port)
-            Thread.sleep(forTimeInterval: 0.3)
+            // Waited for, not slept on: under the whole suite's load the response can take longer than a fixed pause.
+            let answered = Date().addingTimeInterval(5)
+            while events.withLock({ $0.isEmpty }) && Date() < answered { Thread.sleep(forTimeInterval: 0.02) }
             #expect(events.withLock { $0 } == ["404"])
 
             stack.send(options, to: target) { event in

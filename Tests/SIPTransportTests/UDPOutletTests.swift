@@ -23,7 +23,7 @@ struct UDPOutletTests {
     @Test func moreDatagramsInOneTurnThanOneBatchHoldsAllLeaveInOrder() async throws {
         let receiver = try UDPSocket()
         try await withOutlet { outlet, loop in
-            let target = try SocketAddress(ipAddress: "127.0.0.1", port: receiver.port)
+            let target = try SIPPeer(transport: .udp, host: "127.0.0.1", port: receiver.port)
             try loop.submit {
                 for number in 0..<150 { outlet.send(Array("datagram \(number)".utf8), to: target, onFailure: nil) }
             }.wait()
@@ -35,9 +35,9 @@ struct UDPOutletTests {
     @Test func aDatagramTheKernelRefusesIsReportedAndTheOnesAfterItStillGo() async throws {
         let receiver = try UDPSocket()
         try await withOutlet { outlet, loop in
-            let target = try SocketAddress(ipAddress: "127.0.0.1", port: receiver.port)
+            let target = try SIPPeer(transport: .udp, host: "127.0.0.1", port: receiver.port)
             // An IPv6 destination on an IPv4 socket: sendmmsg stops at it with EAFNOSUPPORT.
-            let unreachable = try SocketAddress(ipAddress: "::1", port: 9)
+            let unreachable = try SIPPeer(transport: .udp, host: "::1", port: 9)
             let failures = Mutex<[String]>([])
             try loop.submit {
                 outlet.send(Array("before".utf8), to: target, onFailure: { _ in failures.withLock { $0.append("before") } })
@@ -56,10 +56,10 @@ struct UDPOutletTests {
         let receiver = try UDPSocket()
         try await withOutlet { outlet, loop in
             #expect(!loop.inEventLoop)
-            outlet.send(Array("direct".utf8), to: try SocketAddress(ipAddress: "127.0.0.1", port: receiver.port), onFailure: nil)
+            outlet.send(Array("direct".utf8), to: try SIPPeer(transport: .udp, host: "127.0.0.1", port: receiver.port), onFailure: nil)
             #expect(receiver.receive(within: 1).map { String(decoding: $0, as: UTF8.self) } == "direct")
             let failed = Mutex(false)
-            outlet.send(Array("refused".utf8), to: try SocketAddress(ipAddress: "::1", port: 9), onFailure: { _ in failed.withLock { $0 = true } })
+            outlet.send(Array("refused".utf8), to: try SIPPeer(transport: .udp, host: "::1", port: 9), onFailure: { _ in failed.withLock { $0 = true } })
             #expect(failed.withLock { $0 })
         }
     }
@@ -68,7 +68,7 @@ struct UDPOutletTests {
         try await withOutlet { outlet, _ in
             outlet.close()
             let failed = Mutex(false)
-            outlet.send([1], to: try SocketAddress(ipAddress: "127.0.0.1", port: 9), onFailure: { _ in failed.withLock { $0 = true } })
+            outlet.send([1], to: try SIPPeer(transport: .udp, host: "127.0.0.1", port: 9), onFailure: { _ in failed.withLock { $0 = true } })
             #expect(failed.withLock { $0 })
         }
     }

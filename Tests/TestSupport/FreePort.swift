@@ -14,6 +14,11 @@ public enum FreePort {
 
     enum FreePortError: Error { case noneFound }
 
+    /// Whether something holds UDP `port` on 127.0.0.1 (a server started in the background is listening).
+    public static func isTakenUDP(_ port: Int) -> Bool {
+        bind(type: Int32(SOCK_DGRAM.rawValue), port: port) == nil
+    }
+
     /// Binds a socket of `type` to 127.0.0.1:`port`, closes it, and answers the port it got.
     private static func bind(type: Int32, port: Int) -> Int? {
         let descriptor = socket(AF_INET, type, 0)
