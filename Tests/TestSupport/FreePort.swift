@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,9 +15,20 @@ public enum FreePort {
 
     enum FreePortError: Error { case noneFound }
 
-    /// Whether something holds UDP `port` on 127.0.0.1 (a server started in the background is listening).
-    public static func isTakenUDP(_ port: Int) -> Bool {
-        bind(type: Int32(SOCK_DGRAM.rawValue), port: port) == nil
+    /// Whether a socket is bound to UDP `port` or listens on TCP `port` (IPv4), read from
+    /// /proc/net without binding the port: a probing bind could take it from the server
+    /// being waited for at the moment that server binds.
+    public static func isInUse(_ port: Int) -> Bool {
+        let suffix = ":" + String(port, radix: 16, uppercase: true).leftPadded(to: 4)
+        func holds(_ table: String, listening: Bool) -> Bool {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { return false }
+            return text.split(separator: "\n").dropFirst().contains { line in
+                let columns = line.split(separator: " ")
+                // local_address is the second column, st (0A: LISTEN) the fourth.
+                return columns.count > 3 && columns[1].hasSuffix(suffix) && (!listening || columns[3] == "0A")
+            }
+        }
+        return holds("/proc/net/udp", listening: false) || holds("/proc/net/tcp", listening: true)
     }
 
     /// Binds a socket of `type` to 127.0.0.1:`port`, closes it, and answers the port it got.
@@ -33,5 +45,11 @@ public enum FreePort {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
         }
         return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

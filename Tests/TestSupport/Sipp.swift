@@ -61,9 +61,10 @@ public struct Sipp {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Ready once it holds its port: a fixed pause was too short when the whole suite loads the machine.
+            // Ready once it holds its port (UDP, or TCP with -t t1): a fixed pause was too short
+            // when the whole suite loads the machine.
             let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && !FreePort.isTakenUDP(self.port) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            while process.isRunning && !FreePort.isInUse(self.port) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         }
 
         public var isRunning: Bool { process.isRunning }
