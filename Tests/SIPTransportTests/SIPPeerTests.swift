@@ -18,3 +18,18 @@ struct SIPPeerTests {
         #expect(peer.description == "tcp:\(peer.address.ipAddress!):5060")
     }
 }
+
+struct SIPPeerAddressTests {
+    @Test func theInlineAddressKeepsPortEqualityAndTheSocketAddress() throws {
+        let a = try SIPPeer(transport: .udp, host: "127.0.0.1", port: 5091)
+        let same = SIPPeer(transport: .udp, address: try SocketAddress(ipAddress: "127.0.0.1", port: 5091))
+        #expect(a == same && a.hashValue == same.hashValue)
+        let otherPort = try SIPPeer(transport: .udp, host: "127.0.0.1", port: 5092)
+        let otherTransport = try SIPPeer(transport: .tcp, host: "127.0.0.1", port: 5091)
+        #expect(a != otherPort && a != otherTransport)
+        #expect(a.port == 5091 && a.address == same.address)
+        let v6 = try SIPPeer(transport: .udp, host: "::1", port: 5060)
+        let v6Again = try SIPPeer(transport: .udp, host: "::1", port: 5060)
+        #expect(v6.port == 5060 && v6 == v6Again && v6 != a)
+    }
+}
