@@ -18,7 +18,7 @@ public final class SIPStack: Sendable {
     private let table = TransactionTable()
     private let user = Mutex<(any SIPTransactionUser)?>(nil)
     /// Set once at start, then read without a lock on every send.
-    private let udpOutlets = AtomicLazyReference<UDPOutlets>()
+    private let udpOutlets = SetOnceReference<UDPOutlets>()
     private let tcpServer = Mutex<(any Channel)?>(nil)
     let connections: TCPConnectionPool
     private let boundPort = Atomic<Int>(0)

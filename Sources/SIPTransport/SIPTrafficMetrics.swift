@@ -18,7 +18,7 @@ final class SIPTrafficMetrics: Sendable {
         let otherRequests: Counter
         /// By status from 100 to 699 (0 for anything else), each made when first counted:
         /// read without a lock, as every response is counted.
-        let responses = InlineArray<601, AtomicLazyReference<Counter>> { _ in AtomicLazyReference() }
+        let responses = InlineArray<601, SetOnceReference<Counter>> { _ in SetOnceReference() }
         let retransmissions: Counter
         let profile: String
         let direction: Direction
