@@ -2,6 +2,7 @@ import Dialplan
 import Gateways
 import SIPMessage
 import SIPTransport
+import TextTrimming
 
 /// The INVITE of an outgoing leg: a new dialog (own Call-ID, tags, branch) carrying the
 /// caller's SDP unchanged, addressed as the gateway's parameters say (behaviour spec §2.1).
@@ -26,7 +27,7 @@ enum OutboundInvite {
 
     static func toGateway(_ settings: GatewaySettings, destination: String, caller: Caller, stack: SIPStack,
                           transport: SIPPeer.Transport) throws -> SIPRequest {
-        let target = destination.utf8.contains(UInt8(ascii: "@")) ? destination : "\(settings.destinationPrefix)\(destination)@\(settings.proxy)"
+        let target = destination.containsByte(UInt8(ascii: "@")) ? destination : "\(settings.destinationPrefix)\(destination)@\(settings.proxy)"
         let uri = try SIPURI(target.lowercased().hasPrefix("sip:") ? target : "sip:" + target)
         let fromUser = settings.callerIDInFrom ? caller.callerIDNumber : settings.fromUser
         let fromHost = settings.fromDomain ?? settings.proxy

@@ -1,8 +1,10 @@
+import TextTrimming
+
 /// `$1`, `${1}`... in action data replaced by the condition's captures at hunt time
 /// (`switch_perform_substitution`); a group that did not take part gives "".
 enum CaptureSubstitution {
     static func apply(_ data: String, captures: [String]) -> String {
-        guard data.utf8.contains(UInt8(ascii: "$")) else { return data }
+        guard data.containsByte(UInt8(ascii: "$")) else { return data }
         var output = ""
         var index = data.startIndex
         while index < data.endIndex {

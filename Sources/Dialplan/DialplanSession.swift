@@ -38,7 +38,7 @@ public struct DialplanSession: Sendable {
     }
 
     public func expand(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        guard text.containsByte(UInt8(ascii: "$")) else { return text }
         let names = Names(variables: variables, caller: caller)
         return environment.expander.expand(text) { names.value(of: $0) }
     }
@@ -180,14 +180,14 @@ public struct DialplanSession: Sendable {
             return (time.matches(environment.clock()), nil)
         case .field(let field):
             guard let captures = match(field) else { return (false, nil) }
-            return (true, field.expression.utf8.contains(UInt8(ascii: "(")) ? captures : nil)
+            return (true, field.expression.containsByte(UInt8(ascii: "(")) ? captures : nil)
         case .all(let fields), .any(let fields), .xor(let fields):
             var count = 0
             var last: [String]?
             for field in fields {
                 if let captures = match(field) {
                     count += 1
-                    if field.expression.utf8.contains(UInt8(ascii: "(")) { last = captures }
+                    if field.expression.containsByte(UInt8(ascii: "(")) { last = captures }
                 }
             }
             let matches: Bool
@@ -201,7 +201,7 @@ public struct DialplanSession: Sendable {
     }
 
     private mutating func match(_ test: FieldTest) -> [String]? {
-        let subject = test.field.utf8.contains(UInt8(ascii: "$")) ? expand(test.field) : caller.field(named: test.field) ?? ""
+        let subject = test.field.containsByte(UInt8(ascii: "$")) ? expand(test.field) : caller.field(named: test.field) ?? ""
         var regex = test.regex
         if regex == nil, test.expression.contains("${") {
             let expression = expand(test.expression)

@@ -1,5 +1,6 @@
 import APICommands
 import Logging
+import TextTrimming
 
 /// FreeSWITCH's `switch_channel_expand_variables`: `${var}`, `${api(args)}`, `${api args}`,
 /// `$${global}`, nested from the inside out, with a recursion limit.
@@ -19,7 +20,7 @@ public struct VariableExpander: Sendable {
     /// Expands `text`, looking names up with `lookup` (channel variables, then caller-profile
     /// fields) and then the global variables. An unknown name expands to nothing.
     public func expand(_ text: String, lookup: @escaping @Sendable (String) -> String?) -> String {
-        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        guard text.containsByte(UInt8(ascii: "$")) else { return text }
         let bytes = Array(text.utf8)
         return String(decoding: expand(bytes, bytes.indices, depth: 0, lookup: lookup), as: UTF8.self)
     }

@@ -7,6 +7,8 @@ import SIPTransport
 /// (481). Anything it does not answer goes to `next`.
 public final class StatelessEndpoint: SIPTransactionUser {
     public static let allowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "UPDATE"]
+    /// The Allow header value, joined once.
+    static let allowHeader = allowedMethods.joined(separator: ", ")
     /// Methods defined by SIP RFCs that this service does not serve.
     static let knownMethods: Set<String> = ["REGISTER", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "REFER", "PRACK"]
     static let supportedExtensions: Set<String> = []
@@ -18,7 +20,7 @@ public final class StatelessEndpoint: SIPTransactionUser {
     }
 
     public func receive(request: SIPRequest, from peer: SIPPeer, transaction: ServerTransaction) {
-        let allow = ("Allow", Self.allowedMethods.joined(separator: ", "))
+        let allow = ("Allow", Self.allowHeader)
         if request.method != "CANCEL", let require = request.headers["Require"] {
             let unsupported = SIPGrammar.splitList(require).filter { !Self.supportedExtensions.contains($0.lowercased()) }
             if !unsupported.isEmpty {

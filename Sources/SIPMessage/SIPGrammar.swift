@@ -121,18 +121,25 @@ public struct SIPParameter: Hashable, Sendable {
     }
 }
 
+extension SIPParameter {
+    /// Names ignore case; most arrive in the case asked for, which one string comparison settles.
+    func isNamed(_ other: String) -> Bool {
+        name == other || SIPGrammar.equalsIgnoringCase(name, other)
+    }
+}
+
 extension Array where Element == SIPParameter {
     /// The value of a parameter (names ignore case); "" for a flag; nil when absent.
     public func value(_ name: String) -> String? {
-        first { SIPGrammar.equalsIgnoringCase($0.name, name) }.map { $0.value ?? "" }
+        first { $0.isNamed(name) }.map { $0.value ?? "" }
     }
 
     public func has(_ name: String) -> Bool {
-        contains { SIPGrammar.equalsIgnoringCase($0.name, name) }
+        contains { $0.isNamed(name) }
     }
 
     public mutating func set(_ name: String, _ value: String?) {
-        removeAll { SIPGrammar.equalsIgnoringCase($0.name, name) }
+        removeAll { $0.isNamed(name) }
         append(SIPParameter(name: name, value: value))
     }
 
