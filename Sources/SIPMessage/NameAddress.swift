@@ -38,7 +38,9 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         var parameters: Range<Int>?
     }
 
-    static func scan(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) -> Layout {
+    /// `parameter` sees each of the header's parameters as the scan checks it.
+    static func scan(_ bytes: ByteText, _ range: Range<Int>,
+                     parameter: (_ name: Range<Int>, _ value: Range<Int>?) -> Void = { _, _ in }) throws(SIPParseError) -> Layout {
         var text: String { bytes.string(range) }
         let value = bytes.trimmed(range)
         if value.count == 1, bytes[value.lowerBound] == UInt8(ascii: "*") { throw SIPParseError("\"*\" is not an address") }
@@ -58,13 +60,13 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
             let parameters = close + 1..<value.upperBound
             let layout = Layout(displayName: name.isEmpty ? nil : name, uri: try SIPURI.scan(bytes, open + 1..<close),
                                 parameters: parameters.isEmpty ? nil : parameters)
-            if let parameters = layout.parameters { try SIPGrammar.forEachParameter(bytes, parameters) { _, _ in } }
+            if let parameters = layout.parameters { try SIPGrammar.forEachParameter(bytes, parameters, parameter) }
             return layout
         }
         var layout: Layout
         if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) {
             layout = Layout(uri: try SIPURI.scan(bytes, value.lowerBound..<semicolon), parameters: semicolon + 1..<value.upperBound)
-            try SIPGrammar.forEachParameter(bytes, semicolon + 1..<value.upperBound) { _, _ in }
+            try SIPGrammar.forEachParameter(bytes, semicolon + 1..<value.upperBound, parameter)
         } else {
             layout = Layout(uri: try SIPURI.scan(bytes, value))
         }
@@ -72,14 +74,14 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         return layout
     }
 
-    /// The `tag` parameter of a scanned address: "" for a bare flag, nil when absent.
-    static func tag(_ bytes: ByteText, _ layout: Layout) -> String? {
-        guard let parameters = layout.parameters else { return nil }
-        var tag: String?
-        try? SIPGrammar.forEachParameter(bytes, parameters) { name, value in
-            if tag == nil, bytes.equals(name, ignoringCase: "tag") { tag = value.map(bytes.string) ?? "" }
+    /// Checks the address in `range` and reads its `tag` parameter ("" for a bare flag, nil
+    /// when absent) in the same pass over the parameters.
+    static func scanTag(_ bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) -> String? {
+        var tag: Range<Int>??
+        _ = try scan(bytes, range) { name, value in
+            if tag == nil, bytes.equals(name, ignoringCase: "tag") { tag = .some(value) }
         }
-        return tag
+        return tag.map { $0.map(bytes.string) ?? "" }
     }
 
     /// The `<` that opens the URI, outside a quoted display name.

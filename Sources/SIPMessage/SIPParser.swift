@@ -261,7 +261,7 @@ public enum SIPParser {
         }
         /// Checks a From or To and reads its tag.
         func tag(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> String? {
-            try NameAddress.tag(text, NameAddress.scan(text, range))
+            try NameAddress.scanTag(text, range)
         }
         guard let callID = section.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
         guard section.callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }
