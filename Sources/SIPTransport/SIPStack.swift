@@ -124,7 +124,20 @@ public final class SIPStack: Sendable {
     /// A Via of ours for a new client transaction over `transport`, with a fresh branch.
     public func newVia(_ transport: SIPPeer.Transport) -> (value: String, branch: String) {
         let branch = SIPIdentifiers.branch()
-        return ("SIP/2.0/\(transport.rawValue) \(advertisedHost):\(port);branch=\(branch);rport", branch)
+        let host = advertisedHost
+        // Built in one allocation: interpolation regrew the string on the way (every request sent).
+        var value = ""
+        value.reserveCapacity(64 + host.utf8.count)
+        value += "SIP/2.0/"
+        value += transport.rawValue
+        value += " "
+        value += host
+        value += ":"
+        value += String(port)
+        value += ";branch="
+        value += branch
+        value += ";rport"
+        return (value, branch)
     }
 
     /// Starts a client transaction. A request without a Via gets ours, with a fresh branch.

@@ -153,8 +153,9 @@ final class TransactionTable: Sendable {
         let fingerprint: UInt32
 
         init(_ key: TransactionKey) {
-            self.key = key
+            // The fingerprint first, so that the key moves in rather than being copied and destroyed.
             fingerprint = key.fingerprint
+            self.key = key
         }
 
         static func == (lhs: HashedKey, rhs: HashedKey) -> Bool {
