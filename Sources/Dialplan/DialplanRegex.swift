@@ -42,6 +42,9 @@ public final class DialplanRegex: @unchecked Sendable {
             let length = pcre2_get_error_message_8(errorCode, &message, message.count)
             throw CompileError.invalid(offset: errorOffset, reason: String(decoding: message.prefix(max(0, Int(length))), as: UTF8.self))
         }
+        // JIT code matches without the 20 KiB of heap frames the interpreter allocates for each
+        // match (one per call, on the dialplan's hunt); where PCRE2 has no JIT, it interprets.
+        _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
         code = compiled
         self.pattern = expression
         hasCaptureGroups = expression.contains("(")
@@ -56,9 +59,14 @@ public final class DialplanRegex: @unchecked Sendable {
         guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
         defer { pcre2_match_data_free_8(matchData) }
         let bytes = Array(subject.utf8)
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            pcre2_match_8(code, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count, 0, 0, matchData, nil)
+        func run(_ options: UInt32) -> Int32 {
+            bytes.withUnsafeBufferPointer { buffer in
+                pcre2_match_8(code, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count, 0, options, matchData, nil)
+            }
         }
+        var result = run(0)
+        // A pattern deep enough to outgrow the JIT's 32 KiB stack gets the interpreter's larger limits.
+        if result == PCRE2_ERROR_JIT_STACKLIMIT { result = run(UInt32(PCRE2_NO_JIT)) }
         guard result > 0 else { return nil }
         let pairs = pcre2_get_ovector_pointer_8(matchData)!
         let notSet = ~Int(0)
