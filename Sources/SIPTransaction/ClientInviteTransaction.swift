@@ -14,6 +14,9 @@ public struct ClientInviteTransaction: Sendable {
     /// The To of the non-2xx final response, from which its ACK is built again for each
     /// retransmission of that response: a whole ACK would double the transaction's size.
     private var ackTo: String?
+    /// Over UDP, the time since the INVITE was sent, as Timer A's firings count it: Timer B is
+    /// scheduled once A would come after it.
+    private var elapsed: Duration = .zero
 
     public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {
         self.request = request
@@ -25,8 +28,8 @@ public struct ClientInviteTransaction: Sendable {
     public mutating func start() -> [TransactionAction] {
         guard let request else { return [] }
         var actions: [TransactionAction] = [.send(.request(request))]
-        if !reliable { actions.append(.schedule(.a, after: retransmitInterval)) }
-        actions.append(.schedule(.b, after: timers.transactionTimeout))
+        actions.append(reliable ? .schedule(.b, after: timers.transactionTimeout)
+                                : timers.nextRetransmission(.a, after: retransmitInterval, elapsed: elapsed, orTimeout: .b))
         return actions
     }
 
@@ -62,8 +65,9 @@ public struct ClientInviteTransaction: Sendable {
         switch (state, timer) {
         case (.calling, .a):
             guard let request else { return [] }
+            elapsed += retransmitInterval
             retransmitInterval = retransmitInterval * 2
-            return [.send(.request(request)), .schedule(.a, after: retransmitInterval)]
+            return [.send(.request(request)), timers.nextRetransmission(.a, after: retransmitInterval, elapsed: elapsed, orTimeout: .b)]
         case (.calling, .b):
             state = .terminated
             return [.cancel(.a), .timedOut, .terminated]

@@ -10,6 +10,9 @@ public struct ClientNonInviteTransaction: Sendable {
     private let timers: TransactionTimers
     private let reliable: Bool
     private var retransmitInterval: Duration
+    /// Over UDP, the time since the request was sent, as Timer E's firings count it: Timer F is
+    /// scheduled once E would come after it.
+    private var elapsed: Duration = .zero
 
     public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {
         self.request = request
@@ -21,8 +24,8 @@ public struct ClientNonInviteTransaction: Sendable {
     public mutating func start() -> [TransactionAction] {
         guard let request else { return [] }
         var actions: [TransactionAction] = [.send(.request(request))]
-        if !reliable { actions.append(.schedule(.e, after: retransmitInterval)) }
-        actions.append(.schedule(.f, after: timers.transactionTimeout))
+        actions.append(reliable ? .schedule(.f, after: timers.transactionTimeout)
+                                : timers.nextRetransmission(.e, after: retransmitInterval, elapsed: elapsed, orTimeout: .f))
         return actions
     }
 
@@ -42,13 +45,11 @@ public struct ClientNonInviteTransaction: Sendable {
 
     public mutating func fire(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
-        case (.trying, .e):
+        case (.trying, .e), (.proceeding, .e):
             guard let request else { return [] }
-            retransmitInterval = min(retransmitInterval * 2, timers.t2)
-            return [.send(.request(request)), .schedule(.e, after: retransmitInterval)]
-        case (.proceeding, .e):
-            guard let request else { return [] }
-            return [.send(.request(request)), .schedule(.e, after: timers.t2)]
+            elapsed += retransmitInterval
+            retransmitInterval = state == .trying ? min(retransmitInterval * 2, timers.t2) : timers.t2
+            return [.send(.request(request)), timers.nextRetransmission(.e, after: retransmitInterval, elapsed: elapsed, orTimeout: .f)]
         case (.trying, .f), (.proceeding, .f):
             state = .terminated
             return [.cancel(.e), .timedOut, .terminated]

@@ -44,6 +44,17 @@ public struct TransactionTimers: Hashable, Sendable {
 
     /// 64*T1: Timers B, F, H, J, L and M.
     public var transactionTimeout: Duration { t1 * 64 }
+
+    /// A client transaction over UDP lets its retransmission timer (A, E) carry its time-out (B,
+    /// F): the next retransmission after `interval` when it comes before 64*T1 (`elapsed` is the
+    /// time its firings have counted so far), else the time-out for what is left. A time-out
+    /// scheduled up front is cancelled by nearly every answer, yet stays on the wheel for its
+    /// 32 s, to be looked up and found stale.
+    func nextRetransmission(_ retransmit: TransactionTimer, after interval: Duration, elapsed: Duration,
+                            orTimeout timeout: TransactionTimer) -> TransactionAction {
+        let remaining = transactionTimeout - elapsed
+        return interval < remaining ? .schedule(retransmit, after: interval) : .schedule(timeout, after: remaining)
+    }
 }
 
 /// The timers a transaction schedules.

@@ -37,6 +37,26 @@ struct ClientTransactionTests {
         #expect(driver.delivered.count == 1)
     }
 
+    /// Over UDP the time-outs ride on the retransmission timers (B on A, F on E): a request
+    /// answered in time leaves no 32 s timer behind for the wheel to look up.
+    @Test func answeredRequestsOverUDPLeaveNoTimeoutScheduled() {
+        let invite = Messages.request("INVITE")
+        var inviteTransaction = ClientInviteTransaction(request: invite, reliable: false)
+        var inviteDriver = FakeClockDriver()
+        inviteDriver.apply(inviteTransaction.start())
+        #expect(Set(inviteDriver.pending.keys) == [.a])
+        inviteDriver.apply(inviteTransaction.receive(Messages.response(100, to: invite)))
+        #expect(inviteDriver.pending.isEmpty)
+
+        let bye = Messages.request("BYE")
+        var byeTransaction = ClientNonInviteTransaction(request: bye, reliable: false)
+        var byeDriver = FakeClockDriver()
+        byeDriver.apply(byeTransaction.start())
+        #expect(Set(byeDriver.pending.keys) == [.e])
+        byeDriver.apply(byeTransaction.receive(Messages.response(200, to: bye)))
+        #expect(Set(byeDriver.pending.keys) == [.k])
+    }
+
     @Test func nonSuccessFinalIsAcknowledgedAndItsRetransmissionsToo() throws {
         let invite = Messages.request("INVITE")
         var transaction = ClientInviteTransaction(request: invite, reliable: false)

@@ -5,7 +5,7 @@ import SIPTransaction
 /// in time order as time advances, and records what the machine sent and delivered, and when.
 struct FakeClockDriver {
     private(set) var now: Duration = .zero
-    private var pending: [TransactionTimer: Duration] = [:]
+    private(set) var pending: [TransactionTimer: Duration] = [:]
     private(set) var sent: [(at: Duration, message: SIPMessage)] = []
     private(set) var delivered: [SIPMessage] = []
     private(set) var timedOut: Duration?
