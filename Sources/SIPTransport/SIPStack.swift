@@ -330,9 +330,7 @@ public final class SIPStack: Sendable {
     /// The INVITE server transaction a CANCEL refers to (same branch, method INVITE), so the TU
     /// can answer it 487.
     public func serverInvite(cancelledBy cancel: SIPRequest) -> ServerTransaction? {
-        guard case .branch(let branch, let sentBy, _)? = TransactionKey.server(for: cancel) else { return nil }
-        let key = TransactionKey.branch(branch, sentBy: sentBy, method: "INVITE")
-        guard table.contains(key) else { return nil }
+        guard let key = TransactionKey.server(for: cancel)?.withMethod("INVITE"), table.contains(key) else { return nil }
         var invite = cancel
         invite.method = "INVITE"
         if var cseq = cancel.cseq {

@@ -146,29 +146,8 @@ final class TransactionTable: Sendable {
         var unacknowledged2xx = false
     }
 
-    /// A key with its fingerprint: the dictionary hashes the fingerprint alone, so that growing
-    /// it, and closing the gap a deletion leaves, never go back to the keys' strings.
-    struct HashedKey: Hashable {
-        let key: TransactionKey
-        let fingerprint: UInt32
-
-        init(_ key: TransactionKey) {
-            // The fingerprint first, so that the key moves in rather than being copied and destroyed.
-            fingerprint = key.fingerprint
-            self.key = key
-        }
-
-        static func == (lhs: HashedKey, rhs: HashedKey) -> Bool {
-            lhs.fingerprint == rhs.fingerprint && lhs.key == rhs.key
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(fingerprint)
-        }
-    }
-
     private final class Shard: Sendable {
-        let slab = Mutex(Slab<HashedKey, Entry>())
+        let slab = Mutex(Slab<TransactionKey, Entry>())
     }
 
     private let shards: [Shard] = (0..<32).map { _ in Shard() }
@@ -204,13 +183,12 @@ final class TransactionTable: Sendable {
     /// 2xx responses to INVITEs whose ACK has not come yet.
     var awaitingAckCount: Int { accepted.reduce(0) { count, shard in count + shard.entries.withLock { $0.count } } }
 
-    private func shard(_ key: HashedKey) -> Shard {
-        shards[Int(key.fingerprint % UInt32(shards.count))]
+    private func shard(_ key: TransactionKey) -> Shard {
+        shards[key.bucket(of: shards.count)]
     }
 
     func contains(_ key: TransactionKey) -> Bool {
-        let key = HashedKey(key)
-        return shard(key).slab.withLock { $0.contains(key) }
+        shard(key).slab.withLock { $0.contains(key) }
     }
 
     /// Starts a new transaction under `key` with `start`, or, when one already has that key,
@@ -218,14 +196,13 @@ final class TransactionTable: Sendable {
     func start(_ key: TransactionKey, _ make: () -> Entry, _ start: (inout Machine) -> [TransactionAction],
                orUpdate existing: (inout Machine) -> [TransactionAction]) -> (effects: Effects?, started: Bool) {
         var started = false
-        let hashed = HashedKey(key)
-        let effects: Effects? = shard(hashed).slab.withLock { slab in
-            let position = slab.position(of: hashed) {
+        let effects: Effects? = shard(key).slab.withLock { slab in
+            let position = slab.position(of: key) {
                 started = true
                 return make()
             }
             let effects = apply({ started ? start(&$0) : existing(&$0) }, to: &slab[position], firing: nil)
-            if effects?.terminated == true { slab.remove(hashed) }
+            if effects?.terminated == true { slab.remove(key) }
             return effects
         }
         if started { counter.add(1, ordering: .relaxed) }
@@ -237,11 +214,10 @@ final class TransactionTable: Sendable {
     /// actions there; the rest comes back to be performed outside the lock. With `firing`, the
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
-        let hashed = HashedKey(key)
-        let effects: Effects? = shard(hashed).slab.withLock { slab in
-            guard let position = slab.position(of: hashed) else { return nil }
+        let effects: Effects? = shard(key).slab.withLock { slab in
+            guard let position = slab.position(of: key) else { return nil }
             let effects = apply(body, to: &slab[position], firing: firing)
-            if effects?.terminated == true { slab.remove(hashed) }
+            if effects?.terminated == true { slab.remove(key) }
             return effects
         }
         finish(effects, key: key)
