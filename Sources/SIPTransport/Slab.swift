@@ -33,15 +33,27 @@ struct Slab<Key: Hashable, Value> {
         return take(&positions[key, default: place()])
     }
 
-    func position(of key: Key) -> Int? { positions[key] }
+    /// Where `key` is found: its value can be read, changed and removed through this without
+    /// a second look-up, until the slab next gains or loses a key.
+    func index(of key: Key) -> Dictionary<Key, Int>.Index? { positions.index(forKey: key) }
 
     subscript(position: Int) -> Value {
         get { values[position]! }
         _modify { yield &values[position]! }
     }
 
+    subscript(at index: Dictionary<Key, Int>.Index) -> Value {
+        get { values[positions[index].value]! }
+        _modify { yield &values[positions[index].value]! }
+    }
+
     mutating func remove(_ key: Key) {
-        guard let position = positions.removeValue(forKey: key) else { return }
+        guard let index = positions.index(forKey: key) else { return }
+        remove(at: index)
+    }
+
+    mutating func remove(at index: Dictionary<Key, Int>.Index) {
+        let position = positions.remove(at: index).value
         values[position] = nil
         free.append(position)
         positions.shrinkIfSparse()

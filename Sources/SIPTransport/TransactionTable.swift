@@ -215,9 +215,9 @@ final class TransactionTable: Sendable {
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
     func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
         let effects: Effects? = shard(key).slab.withLock { slab in
-            guard let position = slab.position(of: key) else { return nil }
-            let effects = apply(body, to: &slab[position], firing: firing)
-            if effects?.terminated == true { slab.remove(key) }
+            guard let index = slab.index(of: key) else { return nil }
+            let effects = apply(body, to: &slab[at: index], firing: firing)
+            if effects?.terminated == true { slab.remove(at: index) }
             return effects
         }
         finish(effects, key: key)

@@ -15,7 +15,7 @@ struct SlabTests {
         slab.remove("a")
         slab.remove("a")
         #expect(!slab.contains("a"))
-        #expect(slab.position(of: "a") == nil)
+        #expect(slab.index(of: "a") == nil)
         #expect(slab.position(of: "c") { 3 } == a)
         #expect(slab.count == 2)
         #expect(slab.capacity == 2)
@@ -29,15 +29,27 @@ struct SlabTests {
         #expect(slab.count == 10)
         #expect(slab.capacity < 1000 / 8)
         for key in stride(from: 0, to: 1000, by: 100) {
-            let position: Int? = slab.position(of: key)
-            #expect(position.map { slab[$0] } == "value \(key)")
+            #expect(slab.index(of: key).map { slab[at: $0] } == "value \(key)")
         }
         // New values go into the compacted storage's free places, then at its end.
         let before = slab.capacity
         for key in 1000..<(1000 + before) { _ = slab.position(of: key) { "value \(key)" } }
         #expect(slab.capacity == before + 10)
-        #expect(slab.position(of: 1000 + before - 1).map { slab[$0] } == "value \(1000 + before - 1)")
-        #expect(slab.position(of: 500).map { slab[$0] } == "value 500")
+        #expect(slab.index(of: 1000 + before - 1).map { slab[at: $0] } == "value \(1000 + before - 1)")
+        #expect(slab.index(of: 500).map { slab[at: $0] } == "value 500")
+    }
+
+    @Test func aFoundIndexReadsChangesAndRemovesWithoutAnotherLookUp() throws {
+        var slab = Slab<String, Int>()
+        _ = slab.position(of: "a") { 1 }
+        _ = slab.position(of: "b") { 2 }
+        let index = try #require(slab.index(of: "b"))
+        slab[at: index] += 40
+        #expect(slab[at: index] == 42)
+        slab.remove(at: index)
+        #expect(!slab.contains("b"))
+        #expect(slab.index(of: "a").map { slab[at: $0] } == 1)
+        #expect(slab.position(of: "c") { 3 } == 1)
     }
 
     @Test func smallTablesAreNeverCompacted() {
@@ -45,6 +57,6 @@ struct SlabTests {
         for key in 0..<Slab<Int, Int>.compactionFloor { _ = slab.position(of: key) { key } }
         for key in 1..<Slab<Int, Int>.compactionFloor { slab.remove(key) }
         #expect(slab.capacity == Slab<Int, Int>.compactionFloor)
-        #expect(slab.position(of: 0).map { slab[$0] } == 0)
+        #expect(slab.index(of: 0).map { slab[at: $0] } == 0)
     }
 }
