@@ -49,7 +49,9 @@ public enum SIPHeaderName {
 
     /// Known and compact names grouped by length, their lowercase bytes in one array: matching
     /// reads plain integers and bytes, and touches no string until a name matches.
-    private struct KnownTable {
+    /// A class: its one shared instance is read in place, where a struct's three arrays were
+    /// copied out of the global (retained and released) for every header name matched.
+    private final class KnownTable: Sendable {
         struct Candidate {
             let start: Int
             let entry: Int
@@ -57,19 +59,24 @@ public enum SIPHeaderName {
 
         static let shared = KnownTable()
 
-        var byLength = [[Candidate]](repeating: [], count: 32)
-        var lowercase: [UInt8] = []
-        var entries: [(name: String, key: String)] = []
+        let byLength: [[Candidate]]
+        let lowercase: [UInt8]
+        let entries: [(name: String, key: String)]
 
         init() {
+            var byLength = [[Candidate]](repeating: [], count: 32)
+            var lowercase: [UInt8] = []
+            var entries: [(name: String, key: String)] = []
+            func add(_ spelling: String, name: String, key: String) {
+                byLength[spelling.utf8.count].append(Candidate(start: lowercase.count, entry: entries.count))
+                lowercase += spelling.utf8
+                entries.append((name, key))
+            }
             for (key, name) in SIPHeaderName.known { add(key, name: name, key: key) }
             for (letter, name) in SIPHeaderName.compact { add(letter, name: name, key: name.lowercased()) }
-        }
-
-        private mutating func add(_ spelling: String, name: String, key: String) {
-            byLength[spelling.utf8.count].append(Candidate(start: lowercase.count, entry: entries.count))
-            lowercase += spelling.utf8
-            entries.append((name, key))
+            self.byLength = byLength
+            self.lowercase = lowercase
+            self.entries = entries
         }
 
         func match(_ text: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {

@@ -43,8 +43,8 @@ struct Slab<Key: Hashable, Value> {
     }
 
     subscript(at index: Dictionary<Key, Int>.Index) -> Value {
-        get { values[positions[index].value]! }
-        _modify { yield &values[positions[index].value]! }
+        get { values[positions.values[index]]! }
+        _modify { yield &values[positions.values[index]]! }
     }
 
     mutating func remove(_ key: Key) {
