@@ -310,7 +310,7 @@ public struct DialplanSession: Sendable {
     static func assignment(_ data: String) -> (String, String?) {
         guard let equals = data.utf8.firstIndex(of: UInt8(ascii: "=")) else { return (data.trimmed(" \t"), nil) }
         let value = String(data[data.index(after: equals)...])
-        return (String(data[..<equals]).trimmed(" \t"), value.isEmpty ? nil : value)
+        return (data[..<equals].trimmed(" \t"), value.isEmpty ? nil : value)
     }
 
     private func log(_ data: String) {
