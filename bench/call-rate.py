@@ -129,8 +129,10 @@ def measure(name, port, rates, seconds, cwd, middle=None):
         print(f"  {name}: {rate}/s offered: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
               f"{run['retrans']} retransmissions{'' if clean else '  <- not clean'}", flush=True)
         if not clean:
-            # Let the middle box drain the failed run's backlog (transactions live 32 s).
-            time.sleep(35)
+            # Let the middle box drain the failed run's backlog before the latency run: a
+            # transaction may time out 64*T1 (32 s) after it began and then linger 32 s more
+            # (Timers J, L, M); expiring that tail during the latency run measured the overload.
+            time.sleep(70)
             break
         best, best_run = rate, run
         if middle:
