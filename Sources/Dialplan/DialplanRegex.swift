@@ -18,7 +18,9 @@ public final class DialplanRegex: @unchecked Sendable {
         }
     }
 
-    public init(_ expression: String) throws {
+    /// `jit`: compile to machine code too, which costs more than it saves for a pattern matched
+    /// once (one expanded from `${...}` for a single call).
+    public init(_ expression: String, jit: Bool = true) throws {
         var pattern = expression
         var options: UInt32 = 0
         if expression.hasPrefix("/"), let end = expression.lastIndex(of: "/"), end != expression.startIndex {
@@ -44,7 +46,7 @@ public final class DialplanRegex: @unchecked Sendable {
         }
         // JIT code matches without the 20 KiB of heap frames the interpreter allocates for each
         // match (one per call, on the dialplan's hunt); where PCRE2 has no JIT, it interprets.
-        _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
+        if jit { _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) }
         code = compiled
         self.pattern = expression
         hasCaptureGroups = expression.contains("(")

@@ -206,7 +206,7 @@ public struct DialplanSession: Sendable {
         if regex == nil, test.expression.contains("${") {
             let expression = expand(test.expression)
             do {
-                regex = try DialplanRegex(expression)
+                regex = try DialplanRegex(expression, jit: false)
             } catch {
                 environment.logger.error("expression \"\(expression)\": \(error); the condition is false")
             }

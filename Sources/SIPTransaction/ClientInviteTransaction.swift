@@ -15,7 +15,7 @@ public struct ClientInviteTransaction: Sendable {
     /// retransmission of that response: a whole ACK would double the transaction's size.
     private var ackTo: String?
     /// Over UDP, the time since the INVITE was sent, as Timer A's firings count it: Timer B is
-    /// scheduled once A would come after it.
+    /// scheduled once the next A would come at or after 64*T1.
     private var elapsed: Duration = .zero
 
     public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {

@@ -11,7 +11,7 @@ public struct ClientNonInviteTransaction: Sendable {
     private let reliable: Bool
     private var retransmitInterval: Duration
     /// Over UDP, the time since the request was sent, as Timer E's firings count it: Timer F is
-    /// scheduled once E would come after it.
+    /// scheduled once the next E would come at or after 64*T1.
     private var elapsed: Duration = .zero
 
     public init(request: SIPRequest, timers: TransactionTimers = TransactionTimers(), reliable: Bool) {

@@ -53,7 +53,8 @@ public struct TransactionKey: Hashable, Sendable {
     }
 
     /// The same server transaction's key for another method: a CANCEL's key gives its INVITE's
-    /// (same branch and sent-by); nil for an RFC 2543 key, which a CANCEL does not match by.
+    /// (same branch and sent-by); nil for an RFC 2543 key (matching a CANCEL to its INVITE by
+    /// those is not supported here).
     public func withMethod(_ method: String) -> TransactionKey? {
         guard case .branch(let branch, let sentBy, _) = identity else { return nil }
         return TransactionKey(.branch(branch, sentBy: sentBy, method: method))

@@ -3,7 +3,7 @@ import Synchronization
 /// A reference stored once and then read without a lock. Synchronization's
 /// `AtomicLazyReference` does the same, but each of its reads looked up generic metadata at run
 /// time (as costly as the rest of a response's counting); this one is specialised in the module.
-struct SetOnceReference<Instance: AnyObject>: ~Copyable, Sendable {
+struct SetOnceReference<Instance: AnyObject & Sendable>: ~Copyable, Sendable {
     private let bits = Atomic<UInt>(0)
 
     init() {}

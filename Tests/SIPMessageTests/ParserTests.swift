@@ -60,6 +60,10 @@ struct ParserTests {
         #expect(edited.essentials == nil)
         #expect(edited.toTag == "t3")
         #expect(edited.fromTag == "f1")
+        // A bare `tag` is an empty tag; of two, the first counts.
+        let oddTags = try request(Samples.crlf("BYE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag;x=1\nTo: <sip:b@h>;tag=one;tag=two\nCall-ID: c\nCSeq: 2 BYE\n\n"))
+        #expect(oddTags.fromTag == "")
+        #expect(oddTags.toTag == "one")
         let base = "Via: SIP/2.0/UDP h;branch=z9hG4bK1\nCall-ID: c\nCSeq: 1 INVITE"
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: <sip:a@h>;t@g=1\nTo: <sip:b@h>\n\n")?.0 == "bad parameter name \"t@g\"")
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h;a=1;[x>\n\n")?.0 == "bad parameter \"[x\"")
