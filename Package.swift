@@ -50,10 +50,12 @@ let package = Package(
         .target(name: "CReusePort"),
         // Sends a batch of datagrams with one sendmmsg(2).
         .target(name: "CDatagramBatch"),
+        // How long the datagram just read waited in its socket's queue, and how full the queue is.
+        .target(name: "CReceiveQueue"),
         // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
         // and the stateless endpoint.
         .target(name: "SIPTransport", dependencies: [
-            "SIPMessage", "SIPTransaction", "TextTrimming", "CReusePort", "CDatagramBatch",
+            "SIPMessage", "SIPTransaction", "TextTrimming", "CReusePort", "CDatagramBatch", "CReceiveQueue",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

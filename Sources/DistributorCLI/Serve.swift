@@ -63,6 +63,9 @@ struct Serve: AsyncParsableCommand {
             } else if let burst = profile.rateLimitBurst {
                 stackConfiguration.rateLimit?.burst = burst
             }
+            if let delay = profile.overloadQueueDelay {
+                stackConfiguration.overload = delay == 0 ? nil : OverloadPolicy(maxQueueDelay: .milliseconds(Int64(delay)))
+            }
             if let exemptACL = profile.rateLimitExemptACL {
                 stackConfiguration.rateLimitExempt = { address in
                     guard let ip = address.ipAddress.flatMap(IPAddress.init) else { return false }

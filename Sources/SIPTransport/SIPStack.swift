@@ -23,6 +23,7 @@ public final class SIPStack: Sendable {
     let connections: TCPConnectionPool
     private let boundPort = Atomic<Int>(0)
     private let rateGuard: RequestRateGuard?
+    private let overloadGuard: OverloadGuard?
     private let traffic: SIPTrafficMetrics
 
     public init(configuration: SIPStackConfiguration, group: any EventLoopGroup, logger: Logger) {
@@ -31,6 +32,7 @@ public final class SIPStack: Sendable {
         self.logger = logger
         connections = TCPConnectionPool(group: group, idleTimeout: configuration.tcpIdleTimeout, logger: logger)
         traffic = SIPTrafficMetrics(profile: configuration.profile)
+        overloadGuard = configuration.overload.map { OverloadGuard(policy: $0, profile: configuration.profile, logger: logger) }
         rateGuard = configuration.rateLimit.map {
             RequestRateGuard(settings: $0, exempt: configuration.rateLimitExempt, profile: configuration.profile, logger: logger)
         }
@@ -38,6 +40,9 @@ public final class SIPStack: Sendable {
 
     /// Requests dropped by the per-source rate limit since start.
     public var rateLimitedCount: Int { rateGuard?.droppedCount ?? 0 }
+
+    /// New INVITEs answered 503 since start because the service had fallen behind.
+    public var overloadRefusedCount: Int { overloadGuard?.refusedCount ?? 0 }
 
     /// The port actually bound (useful when the configuration asks for port 0).
     public var port: Int { boundPort.load(ordering: .relaxed) }
@@ -76,7 +81,9 @@ public final class SIPStack: Sendable {
                     // Up to 32 reads per wake-up rather than NIO's 4: fewer epoll_wait calls under load.
                     .channelOption(.maxMessagesPerRead, value: 32)
                     .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self)) }
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self, socket: socket, probing: self.overloadGuard != nil))
+                        }
                     }
                 let channel: any Channel
                 do {
@@ -273,7 +280,8 @@ public final class SIPStack: Sendable {
 
     private static let responsePrefix = Array("SIP/".utf8)
 
-    func receive(_ bytes: [UInt8], from peer: SIPPeer, framing: SIPParser.Framing) {
+    /// `queue`: the receiving socket's load, read for a datagram that starts like an INVITE.
+    func receive(_ bytes: [UInt8], from peer: SIPPeer, framing: SIPParser.Framing, queue: ReceiveQueueLoad? = nil) {
         if let rateGuard, !bytes.starts(with: Self.responsePrefix), !rateGuard.admit(from: peer) { return }
         switch SIPParser.parse(bytes, framing: framing) {
         case .invalid(let error, let partial):
@@ -285,7 +293,7 @@ public final class SIPStack: Sendable {
             transmit(response.serialized(), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
         case .message(.request(let request)):
             traffic.count(request, .received)
-            receive(ResponseRouting.stampingReceived(request, from: peer), from: peer)
+            receive(ResponseRouting.stampingReceived(request, from: peer), from: peer, queue: queue)
         case .message(.response(let response)):
             traffic.count(response, .received)
             guard let key = TransactionKey.client(for: response), let effects = table.update(key, { $0.receive(response) }) else {
@@ -296,9 +304,17 @@ public final class SIPStack: Sendable {
         }
     }
 
-    private func receive(_ request: SIPRequest, from peer: SIPPeer) {
+    private func receive(_ request: SIPRequest, from peer: SIPPeer, queue: ReceiveQueueLoad?) {
         guard let key = TransactionKey.server(for: request) else { return }
         let replyTo = ResponseRouting.destination(for: request, from: peer)
+        // A new call, not a retransmission of one already taken: refused without a transaction,
+        // so its ACK (and any repeat of the INVITE) costs a look-up that finds nothing.
+        if let queue, let overloadGuard, request.method == "INVITE", request.toTag == nil,
+           overloadGuard.policy.isOverloaded(queue), !table.contains(key) {
+            overloadGuard.recordRefusal(at: queue)
+            sendStateless(.response(request.response(status: 503, reason: "Server Overloaded", toTag: SIPIdentifiers.tag())), to: replyTo)
+            return
+        }
         if request.method == "ACK" {
             func acknowledge(_ machine: inout TransactionTable.Machine) -> [TransactionAction] { machine.acknowledge(request) }
             if let effects = table.update(key, acknowledge) {

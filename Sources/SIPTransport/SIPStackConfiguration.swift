@@ -15,6 +15,8 @@ public struct SIPStackConfiguration: Sendable {
     public var rateLimit: SourceRateLimiter.Settings?
     /// Sources never limited (the operator's own PBXs).
     public var rateLimitExempt: @Sendable (SocketAddress) -> Bool
+    /// When new INVITEs over UDP are answered 503 because the service has fallen behind; nil turns it off.
+    public var overload: OverloadPolicy?
     /// The profile name the stack's metrics carry.
     public var profile: String
 
@@ -22,7 +24,8 @@ public struct SIPStackConfiguration: Sendable {
                 timers: TransactionTimers = TransactionTimers(), advertisedHost: String? = nil,
                 tcpIdleTimeout: TimeAmount = .seconds(300),
                 rateLimit: SourceRateLimiter.Settings? = SIPStackConfiguration.defaultRateLimit,
-                rateLimitExempt: @escaping @Sendable (SocketAddress) -> Bool = { _ in false }, profile: String = "default") {
+                rateLimitExempt: @escaping @Sendable (SocketAddress) -> Bool = { _ in false },
+                overload: OverloadPolicy? = .default, profile: String = "default") {
         self.host = host
         self.port = port
         self.transports = transports
@@ -31,6 +34,7 @@ public struct SIPStackConfiguration: Sendable {
         self.tcpIdleTimeout = tcpIdleTimeout
         self.rateLimit = rateLimit
         self.rateLimitExempt = rateLimitExempt
+        self.overload = overload
         self.profile = profile
     }
 

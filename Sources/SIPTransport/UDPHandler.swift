@@ -5,17 +5,27 @@ final class UDPHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let stack: SIPStack
+    /// The socket NIO reads from, for its queue's load.
+    private let socket: CInt
+    private let probing: Bool
 
-    init(stack: SIPStack) {
+    /// `probing`: whether to read the socket's queue for each datagram that may be a new call.
+    init(stack: SIPStack, socket: CInt, probing: Bool) {
         self.stack = stack
+        self.socket = socket
+        self.probing = probing
     }
+
+    private static let invitePrefix = Array("INVITE ".utf8)
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let bytes = Array(envelope.data.readableBytesView)
         // A lone CRLF keep-alive or empty datagram carries nothing to answer.
         guard bytes.contains(where: { $0 != 0x0D && $0 != 0x0A }) else { return }
-        stack.receive(bytes, from: SIPPeer(transport: .udp, address: envelope.remoteAddress), framing: .datagram)
+        // Only an INVITE can be refused for overload, so only then is the queue read.
+        let queue = probing && bytes.starts(with: Self.invitePrefix) ? ReceiveQueueLoad.read(socket: socket) : nil
+        stack.receive(bytes, from: SIPPeer(transport: .udp, address: envelope.remoteAddress), framing: .datagram, queue: queue)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -18,6 +18,7 @@ struct ConfigurationLoaderTests {
         #expect(external.gateways.map(\.name) == ["gw1", "gw2"])
         #expect(external.gateways.map(\.proxy) == ["127.0.0.1:5091", "127.0.0.1:5092"])
         #expect(external.gateways.allSatisfy { !$0.registers && $0.parameters["ping"] == "25" })
+        #expect(external.overloadQueueDelay == 100)
         let callers = try #require(configuration.accessControlList(named: external.inboundACL ?? ""))
         #expect(callers.allows(IPAddress("127.0.0.1")!))
         #expect(!callers.allows(IPAddress("192.0.2.1")!))
@@ -68,6 +69,25 @@ struct ConfigurationLoaderTests {
         let (configuration, _) = try load(["conf/autoload_configs/distributor.conf.xml": "<configuration name=\"distributor.conf\"/>"])
         #expect(configuration.distributor == nil)
         #expect(configuration.diagnostics.errors.map(\.message) == ["missing <lists>; the distributor has no lists"])
+    }
+
+    @Test func profileLimitsMustBeWholeNumbers() throws {
+        let (configuration, tree) = try load([
+            "conf/sip_profiles/external.xml": """
+            <profile name="external">
+              <settings>
+                <param name="overload-queue-delay" value="soon"/>
+                <param name="rate-limit-requests" value="-1"/>
+              </settings>
+            </profile>
+            """,
+        ])
+        let file = tree.path("conf/sip_profiles/external.xml")
+        #expect(Set(configuration.diagnostics.errors.map(\.description)) == [
+            "\(file):3: <param name=\"overload-queue-delay\">: \"soon\" is not a whole number (0 or more)",
+            "\(file):4: <param name=\"rate-limit-requests\">: \"-1\" is not a whole number (0 or more)",
+        ])
+        #expect(configuration.profile(named: "external")?.overloadQueueDelay == nil)
     }
 
     @Test func gatewaysFromIncludedFilesAreCheckedLikeFreeSWITCHDoes() throws {

@@ -33,12 +33,13 @@ struct SIPStackTests {
         }
     }
 
-    private func withStack(_ user: any SIPTransactionUser, timers: TransactionTimers = TransactionTimers(),
-                           _ body: (SIPStack) throws -> Void) async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    private func withStack(_ user: any SIPTransactionUser, timers: TransactionTimers = TransactionTimers(), threads: Int = 2,
+                           overload: OverloadPolicy? = .default, _ body: (SIPStack) throws -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let stack = SIPStack(configuration: SIPStackConfiguration(port: 0, transports: [.udp], timers: timers), group: group, logger: logger)
+        let configuration = SIPStackConfiguration(port: 0, transports: [.udp], timers: timers, overload: overload)
+        let stack = SIPStack(configuration: configuration, group: group, logger: logger)
         try await stack.start(user: user)
         try body(stack)
         await stack.shutdown()
@@ -61,14 +62,14 @@ struct SIPStackTests {
         """
     }
 
-    private func invite(from port: Int, branch: String = "z9hG4bK-1", extra: String = "") -> String {
+    private func invite(from port: Int, branch: String = "z9hG4bK-1", callID: String = "stack-test-1", extra: String = "") -> String {
         """
         INVITE sip:1004@127.0.0.1 SIP/2.0
         Via: SIP/2.0/UDP 127.0.0.1:\(port);branch=\(branch);rport
         Max-Forwards: 70
         From: <sip:1003@127.0.0.1>;tag=f1
         To: <sip:1004@127.0.0.1>
-        Call-ID: stack-test-1
+        Call-ID: \(callID)
         CSeq: 1 INVITE
         \(extra)Content-Length: 0
 
@@ -109,6 +110,66 @@ struct SIPStackTests {
             peer.send(text, to: stack.port)
             #expect(response(peer.receive(within: 2))?.status == 486)
             #expect(user.requests.withLock { $0.first?.body.count } == sdp.replacingLineEnds().utf8.count)
+        }
+    }
+
+    /// A TU that holds its event loop for a while on the first INVITE, as a service past its
+    /// capacity does, then answers 180; later INVITEs get 486 at once.
+    final class StallingUser: SIPTransactionUser {
+        let callIDs = Mutex<[String]>([])
+
+        func receive(request: SIPRequest, from peer: SIPPeer, transaction: ServerTransaction) {
+            let first = callIDs.withLock { seen in
+                seen.append(request.callID ?? "")
+                return seen.count == 1
+            }
+            if first { usleep(300_000) }
+            transaction.respond(status: first ? 180 : 486, toTag: "t")
+        }
+
+        func receive(ack: SIPRequest, from peer: SIPPeer) {}
+    }
+
+    @Test func newInvitesThatWaitedPastTheQueueDelayAre503dWhileCallsTakenGoOn() async throws {
+        let user = StallingUser()
+        try await withStack(user, threads: 1, overload: OverloadPolicy(maxQueueDelay: .milliseconds(50))) { stack in
+            let peer = try UDPSocket()
+            // The first call stalls the loop 300 ms; a new call and a repeat of the first wait behind it.
+            peer.send(invite(from: peer.port, branch: "z9hG4bK-taken", callID: "taken"), to: stack.port)
+            peer.send(invite(from: peer.port, branch: "z9hG4bK-late", callID: "late"), to: stack.port)
+            peer.send(invite(from: peer.port, branch: "z9hG4bK-taken", callID: "taken"), to: stack.port)
+            let answers = peer.drain(quietFor: 0.8).compactMap(response)
+            let late = answers.filter { $0.callID == "late" }
+            #expect(late.map(\.status) == [503])
+            #expect(late.first?.reason == "Server Overloaded")
+            #expect(late.first?.toTag != nil)
+            #expect(late.first?.headers["Retry-After"] == nil)
+            // The repeat of the call taken is absorbed by its transaction, not refused.
+            let taken = answers.filter { $0.callID == "taken" }.map(\.status)
+            #expect(taken.contains(180))
+            #expect(!taken.contains(503))
+            #expect(stack.overloadRefusedCount == 1)
+            // The refused INVITE's ACK finds nothing and reaches the TU as a stray ACK, creating nothing.
+            peer.send(ack(from: peer.port, branch: "z9hG4bK-late").replacingOccurrences(of: "stack-test-1", with: "late"), to: stack.port)
+            // Once the queue is short again, new calls are taken.
+            peer.send(invite(from: peer.port, branch: "z9hG4bK-next", callID: "next"), to: stack.port)
+            // (486, retransmitted until its ACK.)
+            #expect(Set(peer.drain(quietFor: 0.5).compactMap(response).filter { $0.callID == "next" }.map(\.status)) == [486])
+            #expect(user.callIDs.withLock { $0 } == ["taken", "next"])
+            #expect(stack.overloadRefusedCount == 1)
+        }
+    }
+
+    @Test func withoutAnOverloadPolicyEveryInviteReachesTheTU() async throws {
+        let user = StallingUser()
+        try await withStack(user, threads: 1, overload: nil) { stack in
+            let peer = try UDPSocket()
+            peer.send(invite(from: peer.port, branch: "z9hG4bK-taken", callID: "taken"), to: stack.port)
+            peer.send(invite(from: peer.port, branch: "z9hG4bK-late", callID: "late"), to: stack.port)
+            let answers = peer.drain(quietFor: 0.8).compactMap(response)
+            #expect(Set(answers.filter { $0.callID == "late" }.map(\.status)) == [486])
+            #expect(user.callIDs.withLock { $0 } == ["taken", "late"])
+            #expect(stack.overloadRefusedCount == 0)
         }
     }
 

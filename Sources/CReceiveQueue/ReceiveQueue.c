@@ -1,0 +1,41 @@
+#define _GNU_SOURCE
+#include "CReceiveQueue.h"
+
+#include <errno.h>
+
+#ifdef __linux__
+#include <linux/sock_diag.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+
+int receive_queue_read(int fd, struct receive_queue_state *state) {
+    state->waited_ns = 0;
+    state->queued_bytes = 0;
+    state->capacity_bytes = 0;
+    struct timespec stamp;
+    // ENOENT until a datagram stamped after the first call has been read: nothing waited then.
+    if (ioctl(fd, SIOCGSTAMPNS, &stamp) == 0) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int64_t waited = (int64_t)(now.tv_sec - stamp.tv_sec) * 1000000000 + (now.tv_nsec - stamp.tv_nsec);
+        state->waited_ns = waited > 0 ? waited : 0;
+    }
+    uint32_t memory[SK_MEMINFO_VARS] = {0};
+    socklen_t length = sizeof(memory);
+    if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, memory, &length) != 0) return -1;
+    state->queued_bytes = memory[SK_MEMINFO_RMEM_ALLOC];
+    state->capacity_bytes = memory[SK_MEMINFO_RCVBUF];
+    return 0;
+}
+#else
+int receive_queue_read(int fd, struct receive_queue_state *state) {
+    (void)fd;
+    state->waited_ns = 0;
+    state->queued_bytes = 0;
+    state->capacity_bytes = 0;
+    errno = ENOSYS;
+    return -1;
+}
+#endif

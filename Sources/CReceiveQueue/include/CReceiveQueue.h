@@ -1,0 +1,21 @@
+#ifndef CRECEIVEQUEUE_H
+#define CRECEIVEQUEUE_H
+
+#include <stdint.h>
+
+/// What a datagram socket's receive queue holds, read by `receive_queue_read`.
+struct receive_queue_state {
+    /// How long ago the kernel took in the datagram read last (0 before any was stamped).
+    int64_t waited_ns;
+    /// Bytes waiting in the queue (the kernel's accounting, overhead included).
+    uint32_t queued_bytes;
+    /// The queue's room in the same accounting.
+    uint32_t capacity_bytes;
+};
+
+/// Reads `fd`'s queue: the last read datagram's kernel timestamp (SIOCGSTAMPNS, which turns
+/// timestamping on at its first call) against the clock, and SO_MEMINFO's queue counters.
+/// Returns 0, or -1 with errno set when the queue counters cannot be read.
+int receive_queue_read(int fd, struct receive_queue_state *state);
+
+#endif

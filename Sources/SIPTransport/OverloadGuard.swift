@@ -1,0 +1,35 @@
+import Logging
+import Metrics
+import NIOCore
+import Synchronization
+
+/// Applies an `OverloadPolicy` to the new INVITEs of one stack: counts what it refuses and
+/// says so in the log at most once every 10 s.
+final class OverloadGuard: Sendable {
+    let policy: OverloadPolicy
+    private let logger: Logger
+    private let refused: Counter
+    private let refusedTotal = Atomic<Int>(0)
+    private let lastReport = Atomic<UInt64>(0)
+    private static let reportInterval: UInt64 = 10_000_000_000
+
+    init(policy: OverloadPolicy, profile: String, logger: Logger) {
+        self.policy = policy
+        self.logger = logger
+        refused = Counter(label: "sip_overload_rejected_total", dimensions: [("profile", profile)])
+    }
+
+    var refusedCount: Int { refusedTotal.load(ordering: .relaxed) }
+
+    /// Counts a new INVITE refused with `load` on its socket.
+    func recordRefusal(at load: ReceiveQueueLoad) {
+        let total = refusedTotal.add(1, ordering: .relaxed).newValue
+        refused.increment()
+        let now = NIODeadline.now().uptimeNanoseconds
+        let last = lastReport.load(ordering: .relaxed)
+        if last == 0 || now &- last >= Self.reportInterval,
+           lastReport.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged {
+            logger.warning("overload: answering new INVITEs 503; a datagram waited \(load.waited.nanoseconds / 1_000_000) ms in the receive queue (\(load.queuedBytes / 1024) of \(load.capacityBytes / 1024) KiB queued), \(total) refused since start; counted in sip_overload_rejected_total")
+        }
+    }
+}

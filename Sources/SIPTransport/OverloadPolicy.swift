@@ -1,0 +1,25 @@
+import NIOCore
+
+/// When new INVITEs are refused so that the calls already taken can finish. Past its
+/// capacity a UDP service falls behind, its receive queue overflows, and the kernel drops
+/// messages of every kind alike: answers, ACKs and BYEs of calls already half done, each then
+/// retransmitted, which adds to the load until hardly any call completes. Answering new
+/// INVITEs 503 while the queue is long keeps the CPU for those calls, and tells each refused
+/// caller at once instead of after its retransmissions.
+public struct OverloadPolicy: Sendable, Equatable {
+    /// The longest a datagram may have waited in the socket's queue before new INVITEs are
+    /// refused; well under T1 (500 ms), after which callers retransmit what they sent.
+    public var maxQueueDelay: TimeAmount
+
+    public init(maxQueueDelay: TimeAmount) {
+        self.maxQueueDelay = maxQueueDelay
+    }
+
+    public static let `default` = OverloadPolicy(maxQueueDelay: .milliseconds(100))
+
+    /// Overloaded when a datagram waited too long, or the queue is more than three quarters
+    /// full (a small receive buffer overflows before anything waits long in it).
+    public func isOverloaded(_ load: ReceiveQueueLoad) -> Bool {
+        load.waited > maxQueueDelay || (load.capacityBytes > 0 && load.queuedBytes > load.capacityBytes / 4 * 3)
+    }
+}
