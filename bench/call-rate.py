@@ -7,7 +7,8 @@ retransmitted); the highest clean rate is held for --seconds. Reported per syste
 INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
 and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
 counted once, not once per process). Kamailio and the distributor each run at every worker count in --workers
-(children, threads). Then the distributor, at its best thread count, runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
+(children, threads), and each is then offered twice its sustained rate: the calls it still
+completes per second show whether it sheds the excess or collapses. Then the distributor, at its best thread count, runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
 
     bench/call-rate.py [--rates 1000,2000,...] [--seconds 15] [--workers 1,2] [--out bench/call-rate-results.md]
 Needs the Debian packages sip-tester and kamailio, and a release build (it runs one).
@@ -139,8 +140,18 @@ def measure(name, port, rates, seconds, cwd, middle=None):
             cpu_per_1000 = used / run["ok"] * 1000
             memory = pss_kib(pids)
     latency = call(port, max(1, best // 2), min(seconds, 10), cwd, latency=True)["latencies"] if best else []
+    # Overload: twice the sustained rate. A box that sheds load keeps completing calls near its
+    # capacity; one that collapses completes few, and keeps retransmissions going long after.
+    overload = None
+    if middle and best:
+        started = time.monotonic()
+        run = call(port, 2 * best, seconds, cwd)
+        overload = {"offered": 2 * best, "completed": run["ok"] / seconds, "failed": run["failed"], "retrans": run["retrans"],
+                    "wall": time.monotonic() - started}
+        print(f"  {name}: {2 * best}/s offered (overload): {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
+              f"{run['retrans']} retransmissions, {overload['wall']:.0f} s", flush=True)
     return {"name": name, "rate": best, "mean": sum(latency) / len(latency) if latency else float("nan"), "p50": percentile(latency, 0.5), "p90": percentile(latency, 0.9),
-            "p99": percentile(latency, 0.99), "cpu": cpu_per_1000, "memory": memory}
+            "p99": percentile(latency, 0.99), "cpu": cpu_per_1000, "memory": memory, "overload": overload}
 
 
 def main():
@@ -250,7 +261,9 @@ def main():
 
     if len(systems) < 3:
         for result in results + kamailios + distributors:
-            print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls")
+            overload = result["overload"]
+            print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls"
+                  + (f"; at {overload['offered']}/s, {overload['completed']:.0f} calls/s completed" if overload else ""))
         return
     ceiling = results[0]
     kamailio = max(kamailios, key=lambda result: result["rate"])
@@ -261,16 +274,20 @@ def main():
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Loopback only; the same sipp caller "
         "(INVITE with SDP, 100/180/200, ACK, 0-100 ms hold, BYE) and two sipp gateways. Each middle box runs at each worker "
         "count (Kamailio's `children`, our `--threads`); the ratios take each one's best.", "",
-        "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | PSS MiB after that rate |",
-        "|---|---|---|---|---|---|---|---|",
+        "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | PSS MiB after that rate | at twice that rate: completed calls/s, retransmissions |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results + kamailios + distributors:
+        overload = result["overload"]
+        shed = f"{overload['completed']:.0f}, {overload['retrans']}" if overload else ""
         lines.append(f"| {result['name']} | {result['rate']} | {result['mean']:.2f} | {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} | "
-                     f"{result['cpu']:.3f} | {result['memory'] / 1024:.0f} |")
+                     f"{result['cpu']:.3f} | {result['memory'] / 1024:.0f} | {shed} |")
     ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
     lines += ["", f"- distributor / Kamailio, best of each: {ratio(ours['rate'], kamailio['rate'])} ({ours['name']} against {kamailio['name']})",
               f"- distributor / ceiling: {ratio(ours['rate'], ceiling['rate'])}",
-              "- Latency comes from sipp's response-time trace (coarse: sipp's clock ticks in ms)."]
+              "- Latency comes from sipp's response-time trace (coarse: sipp's clock ticks in ms).",
+              "- Overload: each middle box, after its latency run, is offered twice its sustained rate for the same seconds; "
+              "completed calls/s is what it still carried (the rest failed: refused, timed out or lost)."]
     for rate, workers, run in confirmations:
         lines.append(f"- distributor (--threads {workers}) at 80% of its rate ({rate}/s) for 60 s: {run['ok']}/{run['calls']} calls answered, "
                      f"{run['failed']} failed, {run['retrans']} retransmissions")

@@ -308,7 +308,7 @@ public final class SIPStack: Sendable {
         guard let key = TransactionKey.server(for: request) else { return }
         let replyTo = ResponseRouting.destination(for: request, from: peer)
         // A new call, not a retransmission of one already taken: refused without a transaction,
-        // so its ACK (and any repeat of the INVITE) costs a look-up that finds nothing.
+        // so its ACK costs a look-up that finds nothing (a repeat of the INVITE is judged anew).
         if let queue, let overloadGuard, request.method == "INVITE", request.toTag == nil,
            overloadGuard.policy.isOverloaded(queue), !table.contains(key) {
             overloadGuard.recordRefusal(at: queue)
