@@ -8,14 +8,16 @@ import NIOCore
 /// caller at once instead of after its retransmissions.
 public struct OverloadPolicy: Sendable, Equatable {
     /// The longest a datagram may have waited in the socket's queue before new INVITEs are
-    /// refused; well under T1 (500 ms), after which callers retransmit what they sent.
+    /// refused. A call's answer and then its ACK each wait in the queue once, and at twice
+    /// 200 ms both still pass within T1 (500 ms), after which peers retransmit; a shorter
+    /// stall (a burst, a busy neighbour on the host) drains by itself and refuses no one.
     public var maxQueueDelay: TimeAmount
 
     public init(maxQueueDelay: TimeAmount) {
         self.maxQueueDelay = maxQueueDelay
     }
 
-    public static let `default` = OverloadPolicy(maxQueueDelay: .milliseconds(100))
+    public static let `default` = OverloadPolicy(maxQueueDelay: .milliseconds(200))
 
     /// Overloaded when a datagram waited too long, or the queue is more than three quarters
     /// full (a small receive buffer overflows before anything waits long in it).

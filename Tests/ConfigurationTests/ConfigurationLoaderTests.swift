@@ -18,7 +18,7 @@ struct ConfigurationLoaderTests {
         #expect(external.gateways.map(\.name) == ["gw1", "gw2"])
         #expect(external.gateways.map(\.proxy) == ["127.0.0.1:5091", "127.0.0.1:5092"])
         #expect(external.gateways.allSatisfy { !$0.registers && $0.parameters["ping"] == "25" })
-        #expect(external.overloadQueueDelay == 100)
+        #expect(external.overloadQueueDelay == 200)
         let callers = try #require(configuration.accessControlList(named: external.inboundACL ?? ""))
         #expect(callers.allows(IPAddress("127.0.0.1")!))
         #expect(!callers.allows(IPAddress("192.0.2.1")!))
