@@ -2,20 +2,22 @@
 #include "CReceiveQueue.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 
-#ifdef __linux__
+#if defined(__linux__) && defined(SO_MEMINFO)
 #include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <time.h>
 
 int receive_queue_read(int fd, struct receive_queue_state *state) {
     state->waited_ns = 0;
     state->queued_bytes = 0;
     state->capacity_bytes = 0;
+    state->drops = 0;
     struct timespec stamp;
-    // ENOENT until a datagram stamped after the first call has been read: nothing waited then.
+    // ENOENT before the first datagram is read; a datagram that came before the stamps were on
+    // reads as stamped now. Either way nothing is known to have waited.
     if (ioctl(fd, SIOCGSTAMPNS, &stamp) == 0) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
@@ -27,6 +29,7 @@ int receive_queue_read(int fd, struct receive_queue_state *state) {
     if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, memory, &length) != 0) return -1;
     state->queued_bytes = memory[SK_MEMINFO_RMEM_ALLOC];
     state->capacity_bytes = memory[SK_MEMINFO_RCVBUF];
+    state->drops = memory[SK_MEMINFO_DROPS];
     return 0;
 }
 #else
@@ -35,6 +38,7 @@ int receive_queue_read(int fd, struct receive_queue_state *state) {
     state->waited_ns = 0;
     state->queued_bytes = 0;
     state->capacity_bytes = 0;
+    state->drops = 0;
     errno = ENOSYS;
     return -1;
 }

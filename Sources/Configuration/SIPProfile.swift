@@ -25,7 +25,10 @@ public struct SIPProfile: Hashable, Sendable {
     public var rateLimitExemptACL: String? { settings["rate-limit-exempt-acl"] }
     /// `overload-queue-delay`: milliseconds a datagram may wait in the receive queue before new
     /// INVITEs are answered 503 (0 turns it off); nil when unset, for the stack's default.
-    public var overloadQueueDelay: Int? { settings["overload-queue-delay"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
+    public var overloadQueueDelay: Int? {
+        settings["overload-queue-delay"].flatMap { Int($0) }.flatMap { Self.overloadQueueDelays.contains($0) ? $0 : nil }
+    }
+    static let overloadQueueDelays = 0...60_000
 
     public func gateway(named name: String) -> GatewayDefinition? {
         gateways.first { $0.name == name }
@@ -41,10 +44,14 @@ public struct SIPProfile: Hashable, Sendable {
             diagnostics.append(Diagnostic(.error, at: port.location, element: "<param name=\"sip-port\">",
                                           "\"\(port.value)\" is not a port number (1-65535)"))
         }
-        for name in ["rate-limit-requests", "rate-limit-burst", "overload-queue-delay"] {
+        if let parameter = settings.parameter("overload-queue-delay"), Int(parameter.value).map(overloadQueueDelays.contains) != true {
+            diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"overload-queue-delay\">",
+                                          "\"\(parameter.value)\" is not a delay in milliseconds (0-60000)"))
+        }
+        for name in ["rate-limit-requests", "rate-limit-burst"] {
             if let parameter = settings.parameter(name), Int(parameter.value).map({ $0 >= 0 }) != true {
                 diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"\(name)\">",
-                                              "\"\(parameter.value)\" is not a whole number (0 or more)"))
+                                              "\"\(parameter.value)\" is not a count (0 or more)"))
             }
         }
         var gateways: [GatewayDefinition] = []

@@ -63,8 +63,10 @@ struct Serve: AsyncParsableCommand {
             } else if let burst = profile.rateLimitBurst {
                 stackConfiguration.rateLimit?.burst = burst
             }
-            if let delay = profile.overloadQueueDelay {
-                stackConfiguration.overload = delay == 0 ? nil : OverloadPolicy(maxQueueDelay: .milliseconds(Int64(delay)))
+            switch profile.overloadQueueDelay {
+            case nil: stackConfiguration.overload = .default
+            case 0: stackConfiguration.overload = nil
+            case let delay?: stackConfiguration.overload = OverloadPolicy(maxQueueDelay: .milliseconds(Int64(delay)))
             }
             if let exemptACL = profile.rateLimitExemptACL {
                 stackConfiguration.rateLimitExempt = { address in

@@ -29,7 +29,7 @@ final class OverloadGuard: Sendable {
         let last = lastReport.load(ordering: .relaxed)
         if last == 0 || now &- last >= Self.reportInterval,
            lastReport.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged {
-            logger.warning("overload: answering new INVITEs 503; a datagram waited \(load.waited.nanoseconds / 1_000_000) ms in the receive queue (\(load.queuedBytes / 1024) of \(load.capacityBytes / 1024) KiB queued), \(total) refused since start; counted in sip_overload_rejected_total")
+            logger.warning("overload: answering new INVITEs 503; a datagram waited \(load.waited.nanoseconds / 1_000_000) ms in the receive queue (\(load.queuedBytes / 1024) of \(load.capacityBytes / 1024) KiB queued, \(load.dropped) dropped for want of room since the INVITE before), \(total) refused since start; counted in sip_overload_rejected_total")
         }
     }
 }

@@ -72,7 +72,11 @@ public final class SIPStack: Sendable {
             var channels: [any Channel] = []
             // The sending sides' own descriptors, so that NIO closing a channel's never leaves one dangling.
             let senders = sockets.map { dup($0) }
-            for (index, (loop, socket)) in zip(loops, sockets).enumerated() {
+            // The first read of a queue turns the kernel's receive timestamps on (host-wide, a
+            // moment later): done now, so that the first INVITEs are measured too.
+            let probes = sockets.map { socket in overloadGuard.map { _ in ReceiveQueueProbe(socket: socket) } }
+            probes.forEach { _ = $0?.read() }
+            for (index, (loop, (socket, probe))) in zip(loops, zip(sockets, probes)).enumerated() {
                 let bootstrap = DatagramBootstrap(group: loop)
                     // Up to 16 datagrams per recvmmsg, each with room for 64 KiB (NIO's default of
                     // 2 KiB would cut a large INVITE short): one system call for a burst of replies.
@@ -82,7 +86,7 @@ public final class SIPStack: Sendable {
                     .channelOption(.maxMessagesPerRead, value: 32)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self, socket: socket, probing: self.overloadGuard != nil))
+                            try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self, probe: probe))
                         }
                     }
                 let channel: any Channel
@@ -307,14 +311,6 @@ public final class SIPStack: Sendable {
     private func receive(_ request: SIPRequest, from peer: SIPPeer, queue: ReceiveQueueLoad?) {
         guard let key = TransactionKey.server(for: request) else { return }
         let replyTo = ResponseRouting.destination(for: request, from: peer)
-        // A new call, not a retransmission of one already taken: refused without a transaction,
-        // so its ACK costs a look-up that finds nothing (a repeat of the INVITE is judged anew).
-        if let queue, let overloadGuard, request.method == "INVITE", request.toTag == nil,
-           overloadGuard.policy.isOverloaded(queue), !table.contains(key) {
-            overloadGuard.recordRefusal(at: queue)
-            sendStateless(.response(request.response(status: 503, reason: "Server Overloaded", toTag: SIPIdentifiers.tag())), to: replyTo)
-            return
-        }
         if request.method == "ACK" {
             func acknowledge(_ machine: inout TransactionTable.Machine) -> [TransactionAction] { machine.acknowledge(request) }
             if let effects = table.update(key, acknowledge) {
@@ -337,10 +333,32 @@ public final class SIPStack: Sendable {
                 : .serverNonInvite(ServerNonInviteTransaction(request: request, timers: timers, reliable: reliable))
             return TransactionTable.Entry(machine: machine, peer: replyTo, onEvent: nil)
         }
-        let (effects, started) = table.start(key, make, { $0.start() }) { $0.receive(request) }
+        // A new call read while the service has fallen behind is answered 503 by a transaction
+        // of its own that the TU never sees. Repeats of an INVITE already taken (or already
+        // refused) still reach their transaction: a call taken goes on, and a refused one is not
+        // taken later as a new call when a repeat is read after the queue has drained.
+        var refusing = false
+        if let queue, let overloadGuard, request.method == "INVITE", request.toTag == nil {
+            refusing = overloadGuard.policy.isOverloaded(queue)
+        }
+        let (effects, started) = table.start(key, make, refusing ? { Self.refuse(request, in: &$0) } : { $0.start() }) { $0.receive(request) }
         guard let effects else { return }
         if !started { traffic.countRetransmission(.received) }
+        if refusing, started, let queue { overloadGuard?.recordRefusal(at: queue) }
         perform(effects, key: key, retransmitting: !started)
+    }
+
+    /// A new server INVITE transaction's first actions when it is refused for overload: its
+    /// request is not delivered, and it answers 503 at once (so no 100 Trying is timed either).
+    private static func refuse(_ request: SIPRequest, in machine: inout TransactionTable.Machine) -> [TransactionAction] {
+        let begun = machine.start().filter { action in
+            switch action {
+            case .deliver, .schedule(.trying, _): false
+            default: true
+            }
+        }
+        var accepted: TransactionTable.AcceptedKey?
+        return begun + machine.send(request.response(status: 503, reason: "Server Overloaded", toTag: SIPIdentifiers.tag()), accepted: &accepted)
     }
 
     /// The INVITE server transaction a CANCEL refers to (same branch, method INVITE), so the TU

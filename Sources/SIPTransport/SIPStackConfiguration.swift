@@ -15,7 +15,8 @@ public struct SIPStackConfiguration: Sendable {
     public var rateLimit: SourceRateLimiter.Settings?
     /// Sources never limited (the operator's own PBXs).
     public var rateLimitExempt: @Sendable (SocketAddress) -> Bool
-    /// When new INVITEs over UDP are answered 503 because the service has fallen behind; nil turns it off.
+    /// When new INVITEs over UDP are answered 503 because the service has fallen behind; nil
+    /// (the default here; the service turns `OverloadPolicy.default` on) never refuses.
     public var overload: OverloadPolicy?
     /// The profile name the stack's metrics carry.
     public var profile: String
@@ -25,7 +26,7 @@ public struct SIPStackConfiguration: Sendable {
                 tcpIdleTimeout: TimeAmount = .seconds(300),
                 rateLimit: SourceRateLimiter.Settings? = SIPStackConfiguration.defaultRateLimit,
                 rateLimitExempt: @escaping @Sendable (SocketAddress) -> Bool = { _ in false },
-                overload: OverloadPolicy? = .default, profile: String = "default") {
+                overload: OverloadPolicy? = nil, profile: String = "default") {
         self.host = host
         self.port = port
         self.transports = transports

@@ -5,15 +5,12 @@ final class UDPHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let stack: SIPStack
-    /// The socket NIO reads from, for its queue's load.
-    private let socket: CInt
-    private let probing: Bool
+    /// The queue of the socket NIO reads from, when new calls may be refused for overload.
+    private let probe: ReceiveQueueProbe?
 
-    /// `probing`: whether to read the socket's queue for each datagram that may be a new call.
-    init(stack: SIPStack, socket: CInt, probing: Bool) {
+    init(stack: SIPStack, probe: ReceiveQueueProbe?) {
         self.stack = stack
-        self.socket = socket
-        self.probing = probing
+        self.probe = probe
     }
 
     private static let invitePrefix = Array("INVITE ".utf8)
@@ -24,7 +21,7 @@ final class UDPHandler: ChannelInboundHandler, Sendable {
         // A lone CRLF keep-alive or empty datagram carries nothing to answer.
         guard bytes.contains(where: { $0 != 0x0D && $0 != 0x0A }) else { return }
         // Only an INVITE can be refused for overload, so only then is the queue read.
-        let queue = probing && bytes.starts(with: Self.invitePrefix) ? ReceiveQueueLoad.read(socket: socket) : nil
+        let queue = bytes.starts(with: Self.invitePrefix) ? probe?.read() : nil
         stack.receive(bytes, from: SIPPeer(transport: .udp, address: envelope.remoteAddress), framing: .datagram, queue: queue)
     }
 

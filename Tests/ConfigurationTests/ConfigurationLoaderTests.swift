@@ -71,7 +71,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.diagnostics.errors.map(\.message) == ["missing <lists>; the distributor has no lists"])
     }
 
-    @Test func profileLimitsMustBeWholeNumbers() throws {
+    @Test func badProfileLimitsAreErrorsNamingTheirLine() throws {
         let (configuration, tree) = try load([
             "conf/sip_profiles/external.xml": """
             <profile name="external">
@@ -84,8 +84,8 @@ struct ConfigurationLoaderTests {
         ])
         let file = tree.path("conf/sip_profiles/external.xml")
         #expect(Set(configuration.diagnostics.errors.map(\.description)) == [
-            "\(file):3: <param name=\"overload-queue-delay\">: \"soon\" is not a whole number (0 or more)",
-            "\(file):4: <param name=\"rate-limit-requests\">: \"-1\" is not a whole number (0 or more)",
+            "\(file):3: <param name=\"overload-queue-delay\">: \"soon\" is not a delay in milliseconds (0-60000)",
+            "\(file):4: <param name=\"rate-limit-requests\">: \"-1\" is not a count (0 or more)",
         ])
         #expect(configuration.profile(named: "external")?.overloadQueueDelay == nil)
     }

@@ -11,10 +11,13 @@ struct receive_queue_state {
     uint32_t queued_bytes;
     /// The queue's room in the same accounting.
     uint32_t capacity_bytes;
+    /// Datagrams dropped since the socket was made, most for want of room in the queue.
+    uint32_t drops;
 };
 
 /// Reads `fd`'s queue: the last read datagram's kernel timestamp (SIOCGSTAMPNS, which turns
-/// timestamping on at its first call) against the clock, and SO_MEMINFO's queue counters.
+/// timestamping on at its first call; until a stamped datagram has been read the wait is 0)
+/// against the clock, and SO_MEMINFO's queue counters.
 /// Returns 0, or -1 with errno set when the queue counters cannot be read.
 int receive_queue_read(int fd, struct receive_queue_state *state);
 
