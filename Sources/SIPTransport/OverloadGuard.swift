@@ -3,8 +3,8 @@ import Metrics
 import NIOCore
 import Synchronization
 
-/// Applies an `OverloadPolicy` to the new INVITEs of one stack: counts what it refuses and
-/// says so in the log at most once every 10 s.
+/// One stack's `OverloadPolicy`, with the count of the new INVITEs refused under it, which
+/// the log reports at most once every 10 s.
 final class OverloadGuard: Sendable {
     let policy: OverloadPolicy
     private let logger: Logger
