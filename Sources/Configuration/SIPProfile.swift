@@ -24,7 +24,7 @@ public struct SIPProfile: Hashable, Sendable {
     /// An ACL whose sources are never rate limited.
     public var rateLimitExemptACL: String? { settings["rate-limit-exempt-acl"] }
     /// `overload-queue-delay`: milliseconds a datagram may wait in the receive queue before new
-    /// INVITEs are answered 503 (0 turns it off); nil when unset, for the stack's default.
+    /// INVITEs are answered 503 (0 turns it off); nil when unset, for the service's default (200).
     public var overloadQueueDelay: Int? {
         settings["overload-queue-delay"].flatMap { Int($0) }.flatMap { Self.overloadQueueDelays.contains($0) ? $0 : nil }
     }
