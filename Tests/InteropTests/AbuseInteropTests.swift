@@ -23,8 +23,8 @@ struct AbuseInteropTests {
         let flood = DispatchGroup()
         nonisolated(unsafe) var floodResult: Sipp.Result?
         DispatchQueue.global().async(group: flood) {
-            floodResult = try? Sipp.run(scenario: "options_flood", port: service.sipPort, calls: 60_000,
-                                        arguments: ["-r", "10000", "-l", "60000"], limit: 20, localIP: "127.0.0.2")
+            floodResult = try? Sipp.run(scenario: "options_flood", port: service.sipPort, calls: 40_000,
+                                        arguments: ["-r", "5000", "-l", "60000"], limit: 20, localIP: "127.0.0.2")
         }
         try service.waitFor("rate limit: dropping requests from 127.0.0.2", seconds: 10)
         let calls = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 100,
