@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The queue probe on a real loopback socket: what it reads is what the kernel holds.
-struct ReceiveQueueLoadTests {
+struct ReceiveQueueProbeTests {
     @Test func readsHowLongTheLastDatagramWaitedAndWhatIsStillQueued() throws {
         let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1 << 20)
         let socket = sockets[0]
