@@ -95,6 +95,27 @@ struct ParserTests {
         #expect(okAgain.body == Array(Samples.sdp.utf8))
     }
 
+    /// A parsed field keeps its value in the received bytes; it must read, compare, hash and
+    /// change like a field made from a string.
+    @Test func fieldsReadFromAMessageBehaveLikeFieldsMadeFromText() throws {
+        let invite = try request(Samples.invite)
+        let made = SIPHeaders(invite.headers.map { ($0.name, $0.value) })
+        #expect(invite.headers == made)
+        #expect(invite.headers.hashValue == made.hashValue)
+        #expect(invite.headers["Contact"] == "<sip:1003@127.0.0.1:5060>")
+        #expect(invite.headers["From"] != made["To"])
+        var changed = invite
+        changed.headers.set("Contact", "<sip:x@127.0.0.1>")
+        #expect(changed.headers["Contact"] == "<sip:x@127.0.0.1>")
+        #expect(changed.headers != invite.headers)
+        #expect(invite.headers["Contact"] == "<sip:1003@127.0.0.1:5060>")
+        let ringing = invite.response(status: 180, toTag: "t1")
+        #expect(ringing.headers["To"] == "<sip:1004@127.0.0.1>;tag=t1")
+        #expect(ringing.headers["From"] == "\"Alice \\\"A\\\"\" <sip:1003@127.0.0.1:5060>;tag=a73kszlfl")
+        let reparsed = try #require({ if case .message(.response(let response)) = SIPParser.parse(ringing.serialized()) { response } else { nil } }())
+        #expect(reparsed.headers.map(\.value) == ringing.headers.map(\.value) + ["0"])
+    }
+
     @Test func foldedLinesMultiValueHeadersAndOddSpacing() throws {
         let text = """
             OPTIONS sip:u@example.com SIP/2.0
