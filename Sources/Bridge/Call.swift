@@ -455,14 +455,8 @@ public final class Call: @unchecked Sendable {
         setup.inviteTransaction.respond(response)
     }
 
-    /// Made once per destination (a 180 and the 200 both carry it), not once per response.
-    private var contactMade: (destination: String, contact: String)?
-
     private var ourContact: String {
-        if let contactMade, contactMade.destination == destinationNumber { return contactMade.contact }
-        let contact = "<sip:\(destinationNumber)@\(b2bua.stack.advertisedHost):\(b2bua.stack.port);transport=\(callerPeer.transport.rawValue.lowercased())>"
-        contactMade = (destinationNumber, contact)
-        return contact
+        "<sip:\(destinationNumber)@\(b2bua.stack.advertisedHost):\(b2bua.stack.port);transport=\(callerPeer.transport.rawValue.lowercased())>"
     }
 
     private func bridged(_ id: Int) {

@@ -26,7 +26,7 @@ extension SIPRequest {
         }
         if let from { headers.append(from) }
         if var to {
-            if let toTag, status > 100, self.toTag == nil { to.appendToValue(";tag=" + toTag) }
+            if let toTag, status > 100, self.toTag == nil { to.value += ";tag=" + toTag }
             headers.append(to)
         }
         if let callID { headers.append(callID) }

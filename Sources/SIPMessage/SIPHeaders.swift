@@ -2,27 +2,8 @@
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
         public let name: String
+        public var value: String
         let key: String
-        private var stored: StoredValue
-
-        /// A value as read from a message stays where it lies in the received bytes, and becomes
-        /// a string only if something reads it: most fields of a message are only copied into
-        /// another message or written out again, and a string apiece was most of what parsing
-        /// a message allocated.
-        private enum StoredValue: Sendable {
-            case text(String)
-            case received([UInt8], Range<Int>)
-        }
-
-        public var value: String {
-            get {
-                switch stored {
-                case .text(let text): return text
-                case .received(let message, let range): return String(decoding: message[range], as: UTF8.self)
-                }
-            }
-            set { stored = .text(newValue) }
-        }
 
         public init(name: String, value: String) {
             if let key = SIPHeaderName.commonKey(name) ?? SIPHeaderName.keyOfCanonical[name] {
@@ -32,69 +13,19 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
                 self.name = SIPHeaderName.canonical(name)
                 self.key = self.name.lowercased()
             }
-            self.stored = .text(value)
+            self.value = value
         }
 
         init(name: String, key: String, value: String) {
             self.name = name
             self.key = key
-            self.stored = .text(value)
-        }
-
-        /// A value at `range` of the received `message`, which the field keeps.
-        init(name: String, key: String, in message: [UInt8], at range: Range<Int>) {
-            self.name = name
-            self.key = key
-            self.stored = .received(message, range)
+            self.value = value
         }
 
         /// Whether the field's lowercase name is `key`. The lengths first: most fields a look-up
         /// passes are another header, and comparing two different strings is =='s slow path.
         func has(key: String) -> Bool {
             self.key.utf8.count == key.utf8.count && self.key == key
-        }
-
-        /// The value's UTF-8 bytes, read where they are.
-        func withValueBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-            switch stored {
-            case .received(let message, let range):
-                return message.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
-            case .text(var text):
-                return text.withUTF8(body)
-            }
-        }
-
-        /// Adds `suffix` to the value (a To tag), making its string once at its final size.
-        mutating func appendToValue(_ suffix: String) {
-            var suffix = suffix
-            let length = valueByteCount + suffix.utf8.count
-            let joined = withValueBytes { value in
-                suffix.withUTF8 { suffix in
-                    String(unsafeUninitializedCapacity: length) { buffer in
-                        _ = buffer.initialize(fromContentsOf: value)
-                        _ = buffer[value.count...].initialize(fromContentsOf: suffix)
-                        return length
-                    }
-                }
-            }
-            stored = .text(joined)
-        }
-
-        var valueByteCount: Int {
-            switch stored {
-            case .text(let text): return text.utf8.count
-            case .received(_, let range): return range.count
-            }
-        }
-
-        /// Equal names and values, byte for byte, however each value is kept.
-        public static func == (lhs: Field, rhs: Field) -> Bool {
-            lhs.name == rhs.name && lhs.withValueBytes { left in rhs.withValueBytes { right in left.elementsEqual(right) } }
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(name)
-            withValueBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 

@@ -11,7 +11,7 @@ import Synchronization
 public enum SIPIdentifiers {
     /// `z9hG4bK` followed by 16 random hex digits (RFC 3261 §8.1.1.7).
     public static func branch() -> String {
-        Via.magicCookie + randomHex(16)
+        randomHex(16, after: "z9hG4bK")
     }
 
     public static func tag() -> String {
@@ -44,16 +44,19 @@ public enum SIPIdentifiers {
         }
     }
 
-    static func randomHex(_ count: Int) -> String {
+    /// `count` random hex digits after `prefix`, made as one string.
+    static func randomHex(_ count: Int, after prefix: StaticString = "") -> String {
         // The random bytes on the stack: an array for them was one more allocation per identifier.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: (count + 1) / 2) { bytes in
             pool.take(into: bytes)
-            return String(unsafeUninitializedCapacity: count) { text in
+            let start = prefix.utf8CodeUnitCount
+            return String(unsafeUninitializedCapacity: start + count) { text in
+                for index in 0..<start { text[index] = prefix.utf8Start[index] }
                 for index in 0..<count {
                     let byte = bytes[index / 2]
-                    text[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
+                    text[start + index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
                 }
-                return count
+                return start + count
             }
         }
     }

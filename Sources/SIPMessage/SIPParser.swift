@@ -24,18 +24,17 @@ public enum SIPParser {
         guard bytes.count <= maximumMessageSize else {
             return .invalid(SIPParseError("message larger than \(maximumMessageSize) bytes", status: 513), request: nil)
         }
-        return ByteText.reading(bytes) { text in parse(text, of: bytes, framing: framing) }
+        return ByteText.reading(bytes) { bytes in parse(bytes, framing: framing) }
     }
 
-    /// `bytes` reads `message`, which the header fields keep their values in.
-    private static func parse(_ bytes: ByteText, of message: [UInt8], framing: Framing) -> Result {
+    private static func parse(_ bytes: ByteText, framing: Framing) -> Result {
         var start = 0
         while start + 1 < bytes.count, bytes[start] == 0x0D || bytes[start] == 0x0A { start += 1 }
         guard let (headerEnd, bodyStart) = findHeaderEnd(bytes, from: start) else {
             return .invalid(SIPParseError("no empty line after the headers"), request: nil)
         }
         var section = HeaderSection()
-        if let error = readHeaderSection(bytes, of: message, start..<headerEnd, into: &section) { return .invalid(error, request: nil) }
+        if let error = readHeaderSection(bytes, start..<headerEnd, into: &section) { return .invalid(error, request: nil) }
         let line = section.startLine
         var method: String?
         do throws(SIPParseError) {
@@ -96,21 +95,20 @@ public enum SIPParser {
         var contentLength: String?
         var conflictingLengths = false
 
-        /// `text` makes the value's string, for the few headers read as strings.
-        mutating func note(_ field: SIPHeaders.Field, at value: Place, text: () -> String) {
+        mutating func note(_ field: SIPHeaders.Field, at value: Place) {
             // By length first, so that most fields cost one comparison of integers.
             switch field.key.utf8.count {
-            case 7 where field.key == "call-id": callIDCount += 1; if callID == nil { callID = text() }
+            case 7 where field.key == "call-id": callIDCount += 1; if callID == nil { callID = field.value }
             case 4 where field.key == "cseq": if cseq == nil { cseq = value }
             case 4 where field.key == "from": fromCount += 1; if from == nil { from = value }
             case 2 where field.key == "to": toCount += 1; if to == nil { to = value }
             case 3 where field.key == "via": if via == nil { via = value }
-            case 12 where field.key == "max-forwards": if maxForwards == nil { maxForwards = text() }
+            case 12 where field.key == "max-forwards": if maxForwards == nil { maxForwards = field.value }
             case 14 where field.key == "content-length":
                 if let contentLength {
-                    if contentLength.trimmed() != text().trimmed() { conflictingLengths = true }
+                    if contentLength.trimmed() != field.value.trimmed() { conflictingLengths = true }
                 } else {
-                    contentLength = text()
+                    contentLength = field.value
                 }
             default: break
             }
@@ -118,8 +116,7 @@ public enum SIPParser {
     }
 
     /// Reads the lines of `section` (start line and header fields) without splitting them first.
-    /// `bytes` reads `message`, where the fields keep their values.
-    static func readHeaderSection(_ bytes: ByteText, of message: [UInt8], _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
+    static func readHeaderSection(_ bytes: ByteText, _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
         // Most messages have fewer fields: growing the array one field at a time would reallocate it several times.
         read.headers.reserveCapacity(16)
         // The field being read: its name, where its value lies, and its unfolded value once a
@@ -138,10 +135,11 @@ public enum SIPParser {
                 pendingFolded = nil
                 field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: folded)
                 read.foldedValues.append(folded)
-                read.note(field, at: .folded(read.foldedValues.count - 1)) { folded }
+                read.note(field, at: .folded(read.foldedValues.count - 1))
             } else {
-                field = SIPHeaders.Field(name: pendingName, key: pendingKey, in: message, at: pendingValue)
-                read.note(field, at: .inMessage(pendingValue)) { bytes.string(pendingValue) }
+                let value = bytes.string(pendingValue)
+                field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: value)
+                read.note(field, at: .inMessage(pendingValue))
             }
             read.headers.append(field)
             return nil

@@ -57,6 +57,8 @@ public final class SIPStack: Sendable {
     public var awaitingAckCount: Int { table.awaitingAckCount }
 
     static let datagramsPerRead = 16
+    /// Room for thousands of datagrams, so that a burst waits in the queue instead of being dropped.
+    static let receiveBuffer = 4 << 20
 
     public func start(user: any SIPTransactionUser) async throws {
         self.user.withLock { $0 = user }
@@ -67,8 +69,11 @@ public final class SIPStack: Sendable {
         var port = configuration.port
         if configuration.transports.contains(.udp) {
             let loops = Array(group.makeIterator())
-            let (sockets, spread) = try UDPSocketGroup.bind(host: configuration.host, port: port, count: loops.count, receiveBuffer: 4 << 20)
+            let (sockets, spread) = try UDPSocketGroup.bind(host: configuration.host, port: port, count: loops.count, receiveBuffer: Self.receiveBuffer)
             if !spread { logger.debug("UDP: each sender's datagrams go to the one of \(loops.count) sockets its address hashes to") }
+            if let granted = sockets.first.map(UDPSocketGroup.receiveBufferSize), granted < Self.receiveBuffer {
+                logger.warning("UDP: the kernel granted a receive buffer of \(granted >> 10) KiB, not the \(Self.receiveBuffer >> 10) KiB asked for: net.core.rmem_max caps it. A burst of requests past that is dropped, and overload shedding only starts at the first drop; raise it with sysctl -w net.core.rmem_max=\(Self.receiveBuffer)")
+            }
             var channels: [any Channel] = []
             // The sending sides' own descriptors, so that NIO closing a channel's never leaves one dangling.
             let senders = sockets.map { dup($0) }

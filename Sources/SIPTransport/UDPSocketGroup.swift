@@ -57,6 +57,15 @@ public enum UDPSocketGroup {
         return socket
     }
 
+    /// The receive buffer the kernel granted `socket`, as asked for: it reports twice that,
+    /// counting its own overhead, and grants no more than `net.core.rmem_max` without privilege.
+    public static func receiveBufferSize(of socket: CInt) -> Int {
+        var size: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        guard getsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, &length) == 0 else { return 0 }
+        return Int(size) / 2
+    }
+
     private static func boundPort(of socket: CInt) throws -> Int {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

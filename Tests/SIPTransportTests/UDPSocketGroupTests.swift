@@ -3,6 +3,7 @@ import Glibc
 #endif
 import SIPTransport
 import TestSupport
+import Foundation
 import Testing
 
 struct UDPSocketGroupTests {
@@ -27,5 +28,18 @@ struct UDPSocketGroupTests {
         #expect(throws: UDPSocketGroup.BindError.self) {
             _ = try UDPSocketGroup.bind(host: "127.0.0.1", port: port, count: 2, receiveBuffer: 1 << 20)
         }
+    }
+
+    /// What the service's start-up warning rests on: the granted size is read back as asked,
+    /// and falls short of what was asked when `net.core.rmem_max` is smaller.
+    @Test func theGrantedReceiveBufferIsReadBackAndCappedByRmemMax() throws {
+        let (small, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 64 << 10)
+        defer { small.forEach { _ = close($0) } }
+        #expect(UDPSocketGroup.receiveBufferSize(of: small[0]) == 64 << 10)
+        let setting = try String(contentsOfFile: "/proc/sys/net/core/rmem_max", encoding: .utf8)
+        let limit = try #require(Int(setting.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let (large, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: limit + (1 << 20))
+        defer { large.forEach { _ = close($0) } }
+        #expect(UDPSocketGroup.receiveBufferSize(of: large[0]) == limit)
     }
 }
