@@ -73,6 +73,8 @@ public final class Call: @unchecked Sendable {
     /// Follows the dialplan's `transfer`s until the call is answered.
     private var destinationNumber: String
     private let networkAddress: String
+    /// The gateway the call came in through, whose FailedCallsIN counts it if it is never answered.
+    private let inboundGateway: String?
     private var setup: Setup?
     /// Outgoing legs in progress; once answered, only those still being stopped.
     private var legs: [Int: Leg] = [:]
@@ -102,12 +104,14 @@ public final class Call: @unchecked Sendable {
         callerPeer = peer
         let from = invite.from
         let toUser = invite.to?.uri.user
+        let inbound = InboundGateway.find(requestURI: invite.uri, toUser: toUser, gateway: b2bua.gateways.settings(of:))
+        inboundGateway = inbound?.settings.name
         let profile = CallerProfile(
-            destinationNumber: invite.uri.user ?? toUser ?? "",
+            destinationNumber: inbound?.destination ?? invite.uri.user ?? toUser ?? "",
             callerIDNumber: from?.uri.user ?? "",
             callerIDName: from?.displayName ?? from?.uri.user ?? "",
             networkAddress: peer.ipAddress ?? "",
-            context: b2bua.settings.context,
+            context: inbound?.settings.context ?? b2bua.settings.context,
             uuid: uuid,
             channelName: "sofia/\(b2bua.settings.profile)/\(from?.uri.user ?? "")@\(from?.uri.host ?? "")"
         )
@@ -123,6 +127,11 @@ public final class Call: @unchecked Sendable {
         variables["sip_req_uri"] = invite.uri.description
         variables["sip_call_id"] = callID
         variables["sip_profile_name"] = b2bua.settings.profile
+        if let inbound {
+            variables["sip_gateway"] = inbound.settings.name
+            for (name, value) in inbound.variables { variables[name] = value }
+            b2bua.gateways.count(inbound.settings.name) { $0.callsIn += 1 }
+        }
         setup = Setup(invite: invite, inviteTransaction: transaction,
                       session: DialplanSession(caller: profile, variables: variables, environment: environment, recordsTrace: false))
     }
@@ -585,6 +594,7 @@ public final class Call: @unchecked Sendable {
         cutLinkOnceSettled()
         publish("CHANNEL_HANGUP_COMPLETE", extra: [("Hangup-Cause", hangupCause.name)])
         CallMetrics.ended(answered: callerDialog != nil, cause: hangupCause)
+        if callerDialog == nil, let inboundGateway { b2bua.gateways.count(inboundGateway) { $0.failedCallsIn += 1 } }
         logger.info("\(uuid): ended; \(b2bua.calls.count) call(s) in progress")
     }
 

@@ -26,7 +26,8 @@ enum GatewayRequests {
         headers.add("To", "<sip:\(settings.username)@\(settings.realm)>")
         headers.add("Call-ID", callID)
         headers.add("CSeq", "\(cseq) REGISTER")
-        var contact = "sip:\(settings.extension)@\(stack.advertisedHost):\(stack.port)"
+        // `gw+NAME`, so that a call the registrar sends to this Contact is known as the gateway's.
+        var contact = "sip:\(settings.extensionInContact ? settings.extension : "gw+" + settings.name)@\(stack.advertisedHost):\(stack.port)"
         if let parameters = settings.contactParams, !parameters.isEmpty { contact += ";" + parameters }
         contact += ";transport=\(settings.registerTransport);gw=\(settings.name)"
         headers.add("Contact", "<\(contact)>")

@@ -20,7 +20,13 @@ public final class GatewaySettings: Sendable {
     public let registerProxy: String?
     public let fromUser: String
     public let fromDomain: String?
+    /// Where an inbound call through this gateway goes (see `InboundGateway`): the `extension`
+    /// parameter, else the username.
     public let `extension`: String
+    /// The `extension` parameter as written, which a `gw=` match alone uses.
+    public let extensionParameter: String?
+    /// The REGISTER Contact's user: the extension when true, else `gw+NAME`.
+    public let extensionInContact: Bool
     public let callerIDInFrom: Bool
     /// Seconds between OPTIONS pings; 0 is off.
     public let ping: Int
@@ -38,7 +44,7 @@ public final class GatewaySettings: Sendable {
 
     init(name: String, profile: String, registers: Bool, username: String, password: String, authUsername: String,
          realm: String, proxy: String, outboundProxy: String?, registerProxy: String?, fromUser: String,
-         fromDomain: String?, `extension`: String, callerIDInFrom: Bool, ping: Int, pingMin: Int, pingMax: Int,
+         fromDomain: String?, extensionParameter: String?, extensionInContact: Bool, callerIDInFrom: Bool, ping: Int, pingMin: Int, pingMax: Int,
          pingUserAgent: String?, registerTransport: String, contactParams: String?, expireSeconds: Int, retrySeconds: Int,
          context: String, destinationPrefix: String, variables: [GatewayDefinition.Variable], location: SourceLocation) {
         self.name = name
@@ -53,7 +59,9 @@ public final class GatewaySettings: Sendable {
         self.registerProxy = registerProxy
         self.fromUser = fromUser
         self.fromDomain = fromDomain
-        self.extension = `extension`
+        self.extension = extensionParameter ?? username
+        self.extensionParameter = extensionParameter
+        self.extensionInContact = extensionInContact
         self.callerIDInFrom = callerIDInFrom
         self.ping = ping
         self.pingMin = pingMin
@@ -121,7 +129,8 @@ public final class GatewaySettings: Sendable {
             registerProxy: parameters["register-proxy"],
             fromUser: parameters["from-user"] ?? username,
             fromDomain: parameters["from-domain"],
-            extension: parameters["extension"] ?? username,
+            extensionParameter: parameters["extension"],
+            extensionInContact: switchTrue(parameters["extension-in-contact"]),
             callerIDInFrom: switchTrue(parameters["caller-id-in-from"]),
             ping: ping,
             pingMin: pingMin,

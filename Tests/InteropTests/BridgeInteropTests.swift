@@ -259,6 +259,58 @@ struct GuardInteropTests {
         #expect(result.statistic("SuccessfulCall(C)") == 2, "\(result)\n\(service.log)")
     }
 
+    /// A carrier's call to the Contact its gateway registered (`gw+NAME`) runs in the gateway's
+    /// context, to its extension, and counts in its CallsIN; one never answered also in FailedCallsIN.
+    @Test func aCallThroughAGatewaysContactRunsInItsContextAndCountsAsItsCallIn() throws {
+        let target = try Sipp.Server(scenario: "gateway_uas")
+        let unused = try FreePort.udpAndTCP()
+        func gateway(_ name: String, _ port: Int, _ extra: String = "") -> String {
+            "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/>\(extra)</gateway></include>"
+        }
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/carrier.xml": gateway("carrier", unused, """
+                <param name="context" value="from-carrier"/><param name="extension" value="5000"/>
+                <variables><variable name="carrier_name" value="acme" direction="inbound"/></variables>
+                """),
+            "conf/sip_profiles/external/target.xml": gateway("target", target.port),
+            "conf/sip_profiles/external/carrier2.xml": gateway("carrier2", unused, "<param name=\"context\" value=\"from-carrier\"/>"),
+            // The default context would bridge anything; the call must come through from-carrier.
+            "dialplan/default.xml": """
+                <include><context name="default"><extension name="any"><condition field="destination_number" expression=".">
+                  <action application="respond" data="404"/></condition></extension></context></include>
+                """,
+            "dialplan/from-carrier.xml": """
+                <include><context name="from-carrier">
+                  <extension name="carrier DID"><condition field="destination_number" expression="^5000$"/>
+                    <condition field="${sip_gateway}${carrier_name}" expression="^carrieracme$">
+                      <action application="bridge" data="sofia/gateway/target/1004"/></condition></extension>
+                  <extension name="anything else"><condition field="destination_number" expression=".">
+                    <action application="respond" data="486"/></condition></extension>
+                </context></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+        defer { service.stop() }
+        let answered = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", "gw+carrier"], limit: 30)
+        #expect(answered.statistic("SuccessfulCall(C)") == 1, "\(answered)")
+        try service.waitFor("0 call(s) in progress", seconds: 5)
+        let client = try ESLTestClient.authenticated(port: service.eslPort)
+        #expect(client.api("sofia status gateway carrier").contains("CallsIN \t1\n"))
+        #expect(client.api("sofia status gateway carrier").contains("FailedCallsIN\t0\n"))
+        #expect(client.api("sofia status gateway target").contains("CallsOUT\t1\n"))
+        let refused = try Sipp.run(scenario: Sipp.customized("uac_call_rejected", ["status": "404"]), port: service.sipPort, calls: 1,
+                                   arguments: ["-s", "9980"], limit: 20)
+        #expect(refused.statistic("SuccessfulCall(C)") == 1, "\(refused)")
+        // A `gw=` parameter alone, to a gateway with no extension configured: the Request-URI
+        // user (1234) stays the destination, which from-carrier answers 486.
+        let viaParameter = try Sipp.customized("uac_call_rejected", ["status": "486", "remote_port": "\(service.sipPort);gw=carrier2"])
+        let busy = try Sipp.run(scenario: viaParameter, port: service.sipPort, calls: 1, arguments: ["-s", "1234"], limit: 20)
+        #expect(busy.statistic("SuccessfulCall(C)") == 1, "\(busy)")
+        try service.waitFor("0 call(s) in progress", seconds: 5)
+        #expect(client.api("sofia status gateway carrier").contains("CallsIN \t1\n"))
+        #expect(client.api("sofia status gateway carrier2").contains("CallsIN \t1\n"))
+        #expect(client.api("sofia status gateway carrier2").contains("FailedCallsIN\t1\n"))
+    }
+
     @Test func refusedBeforeTheDialplan() throws {
         let service = try ServiceProcess(files: [
             "conf/autoload_configs/acl.conf.xml": """
