@@ -179,7 +179,8 @@ public final class Call: @unchecked Sendable {
 
     private func startBridge(_ data: String, _ setup: Setup) {
         let timeout = setup.session.variables["call_timeout"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? .seconds(60)
-        var machine = OriginateMachine(dialString: DialString.parsed(data), callTimeout: timeout)
+        let dialString = DialString.parsed(data).overlaying { self.b2bua.gateways.settings(of: $0)?.outboundLegVariables ?? [:] }
+        var machine = OriginateMachine(dialString: dialString, callTimeout: timeout)
         phase = .bridging
         let actions = machine.start()
         setup.originate = machine
@@ -223,9 +224,11 @@ public final class Call: @unchecked Sendable {
     private func launch(_ id: Int, _ leg: DialString.Leg) {
         guard let setup else { return }
         let stack = b2bua.stack
+        var gatewayHeaders: [String: String] = [:]
+        if case .gateway(let name, _) = leg.endpoint { gatewayHeaders = b2bua.gateways.settings(of: name)?.outboundHeaderVariables ?? [:] }
         let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: callerIDNumber,
                                            callerIDName: setup.session.caller.callerIDName,
-                                           headers: OutboundInvite.headerVariables(setup.session.variables, setup.session.exports, leg.variables))
+                                           headers: OutboundInvite.headerVariables(gatewayHeaders, setup.session.variables, setup.session.exports, leg.variables))
         var request: SIPRequest
         var peer: SIPPeer
         var gatewayName: String?

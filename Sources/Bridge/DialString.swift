@@ -39,6 +39,27 @@ public struct DialString: Hashable, Sendable {
         return parsed
     }
 
+    private init(groups: [[Leg]], globalVariables: [String: String]) {
+        self.groups = groups
+        self.globalVariables = globalVariables
+    }
+
+    /// Each gateway leg with `variables(gateway)` (the gateway's outbound `<variables>`)
+    /// under its own; the same string when no gateway has any.
+    public func overlaying(gatewayVariables variables: (String) -> [String: String]) -> DialString {
+        var changed = false
+        let overlaid = groups.map { group in
+            group.map { leg -> Leg in
+                guard case .gateway(let name, _) = leg.endpoint else { return leg }
+                let gateway = variables(name)
+                guard !gateway.isEmpty else { return leg }
+                changed = true
+                return Leg(endpoint: leg.endpoint, variables: gateway.merging(leg.variables) { _, own in own })
+            }
+        }
+        return changed ? DialString(groups: overlaid, globalVariables: globalVariables) : self
+    }
+
     public init(_ text: String) {
         var rest = Substring(text.trimmed())
         var globals: [String: String] = [:]

@@ -40,6 +40,11 @@ public final class GatewaySettings: Sendable {
     public let context: String
     public let destinationPrefix: String
     public let variables: [GatewayDefinition.Variable]
+    /// The `<variables>` for legs through the gateway (direction outbound, or none), as mod_sofia
+    /// sets them on the leg before anything else: the `sip_h_` ones become headers under the
+    /// caller's own `sip_h_` variables, the others leg variables under the dial string's.
+    public let outboundHeaderVariables: [String: String]
+    public let outboundLegVariables: [String: String]
     public let location: SourceLocation
 
     init(name: String, profile: String, registers: Bool, username: String, password: String, authUsername: String,
@@ -74,6 +79,9 @@ public final class GatewaySettings: Sendable {
         self.context = context
         self.destinationPrefix = destinationPrefix
         self.variables = variables
+        let outbound = Dictionary(variables.filter { $0.direction != .inbound }.map { ($0.name, $0.value) }) { _, later in later }
+        outboundHeaderVariables = outbound.filter { $0.key.hasPrefix("sip_h_") }
+        outboundLegVariables = outbound.filter { !$0.key.hasPrefix("sip_h_") }
         self.location = location
     }
 

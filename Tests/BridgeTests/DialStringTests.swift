@@ -20,6 +20,17 @@ struct DialStringTests {
         #expect(DialString("").groups.isEmpty)
     }
 
+    @Test func aGatewaysOutboundVariablesGoUnderItsLegsOwn() {
+        let dial = DialString("{leg_timeout=5}sofia/gateway/gw1/1004,[sip_h_X-Trunk=mine]sofia/gateway/gw1/1005|sofia/external/1004@127.0.0.1|sofia/gateway/gw2/1")
+        let gatewayVariables = ["gw1": ["sip_h_X-Trunk": "acme", "leg_timeout": "9", "ignore_early_media": "true"]]
+        let overlaid = dial.overlaying { gatewayVariables[$0] ?? [:] }
+        #expect(overlaid.groups[0][0].variables == ["sip_h_X-Trunk": "acme", "leg_timeout": "5", "ignore_early_media": "true"])
+        #expect(overlaid.groups[0][1].variables == ["sip_h_X-Trunk": "mine", "leg_timeout": "5", "ignore_early_media": "true"])
+        #expect(overlaid.groups[1] == dial.groups[1])
+        #expect(overlaid.groups[2] == dial.groups[2])
+        #expect(dial.overlaying { _ in [:] } == dial)
+    }
+
     @Test func aParsedStringComesBackTheSameFromTheCache() {
         let text = "{ignore_early_media=true}sofia/gateway/gw1/1004|sofia/gateway/gw2/1004"
         #expect(DialString.parsed(text) == DialString(text))

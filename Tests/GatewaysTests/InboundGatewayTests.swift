@@ -66,9 +66,11 @@ struct InboundGatewayTests {
         #expect(try find("sip:gw+nope@127.0.0.1;gw=fixed", in: gateways)?.settings.name == "fixed")
     }
 
-    @Test func onlyInboundAndTwoWayVariablesAreSetOnTheCall() throws {
+    @Test func inboundVariablesGoOnTheCallAndOutboundOnesOnItsLegs() throws {
         let auto = try #require(try find("sip:gw+auto@127.0.0.1", in: gateways()))
         #expect(auto.variables.map(\.name) == ["carrier"])
         #expect(auto.variables.map(\.value) == ["acme"])
+        #expect(auto.settings.outboundHeaderVariables == ["sip_h_X-Out": "1"])
+        #expect(auto.settings.outboundLegVariables.isEmpty)
     }
 }

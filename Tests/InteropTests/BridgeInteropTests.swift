@@ -261,8 +261,11 @@ struct GuardInteropTests {
 
     /// A carrier's call to the Contact its gateway registered (`gw+NAME`) runs in the gateway's
     /// context, to its extension, and counts in its CallsIN; one never answered also in FailedCallsIN.
+    /// The gateway it is bridged to adds its outbound `sip_h_` variable as a header.
     @Test func aCallThroughAGatewaysContactRunsInItsContextAndCountsAsItsCallIn() throws {
-        let target = try Sipp.Server(scenario: "gateway_uas")
+        let messages = NSTemporaryDirectory() + "target-" + UUID().uuidString + ".log"
+        defer { try? FileManager.default.removeItem(atPath: messages) }
+        let target = try Sipp.Server(scenario: "gateway_uas", arguments: ["-trace_msg", "-message_file", messages])
         let unused = try FreePort.udpAndTCP()
         func gateway(_ name: String, _ port: Int, _ extra: String = "") -> String {
             "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/>\(extra)</gateway></include>"
@@ -272,7 +275,9 @@ struct GuardInteropTests {
                 <param name="context" value="from-carrier"/><param name="extension" value="5000"/>
                 <variables><variable name="carrier_name" value="acme" direction="inbound"/></variables>
                 """),
-            "conf/sip_profiles/external/target.xml": gateway("target", target.port),
+            "conf/sip_profiles/external/target.xml": gateway("target", target.port, """
+                <variables><variable name="sip_h_X-Trunk" value="target" direction="outbound"/></variables>
+                """),
             "conf/sip_profiles/external/carrier2.xml": gateway("carrier2", unused, "<param name=\"context\" value=\"from-carrier\"/>"),
             // The default context would bridge anything; the call must come through from-carrier.
             "dialplan/default.xml": """
@@ -297,6 +302,7 @@ struct GuardInteropTests {
         #expect(client.api("sofia status gateway carrier").contains("CallsIN \t1\n"))
         #expect(client.api("sofia status gateway carrier").contains("FailedCallsIN\t0\n"))
         #expect(client.api("sofia status gateway target").contains("CallsOUT\t1\n"))
+        #expect((try? String(contentsOfFile: messages, encoding: .utf8))?.contains("X-Trunk: target\r\n") == true)
         let refused = try Sipp.run(scenario: Sipp.customized("uac_call_rejected", ["status": "404"]), port: service.sipPort, calls: 1,
                                    arguments: ["-s", "9980"], limit: 20)
         #expect(refused.statistic("SuccessfulCall(C)") == 1, "\(refused)")
