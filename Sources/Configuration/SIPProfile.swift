@@ -21,6 +21,9 @@ public struct SIPProfile: Hashable, Sendable {
     /// nil when unset, for the stack's default.
     public var rateLimitRequests: Int? { settings["rate-limit-requests"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
     public var rateLimitBurst: Int? { settings["rate-limit-burst"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+    /// `tcp-connections-per-address`: TCP connections accepted from one IP address at most (0
+    /// turns the limit off); nil when unset, for the stack's default.
+    public var tcpConnectionsPerAddress: Int? { settings["tcp-connections-per-address"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
     /// An ACL whose sources are never rate limited.
     public var rateLimitExemptACL: String? { settings["rate-limit-exempt-acl"] }
     /// `overload-queue-delay`: milliseconds a datagram may wait in the receive queue before new
@@ -48,7 +51,7 @@ public struct SIPProfile: Hashable, Sendable {
             diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"overload-queue-delay\">",
                                           "\"\(parameter.value)\" is not a delay in milliseconds (0-60000)"))
         }
-        for name in ["rate-limit-requests", "rate-limit-burst"] {
+        for name in ["rate-limit-requests", "rate-limit-burst", "tcp-connections-per-address"] {
             if let parameter = settings.parameter(name), Int(parameter.value).map({ $0 >= 0 }) != true {
                 diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"\(name)\">",
                                               "\"\(parameter.value)\" is not a count (0 or more)"))

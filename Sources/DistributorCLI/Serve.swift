@@ -63,6 +63,7 @@ struct Serve: AsyncParsableCommand {
             } else if let burst = profile.rateLimitBurst {
                 stackConfiguration.rateLimit?.burst = burst
             }
+            if let connections = profile.tcpConnectionsPerAddress { stackConfiguration.tcpConnectionsPerAddress = connections }
             switch profile.overloadQueueDelay {
             case nil: stackConfiguration.overload = .default
             case 0: stackConfiguration.overload = nil

@@ -10,8 +10,7 @@ final class OverloadGuard: Sendable {
     private let logger: Logger
     private let refused: Counter
     private let refusedTotal = Atomic<Int>(0)
-    private let lastReport = Atomic<UInt64>(0)
-    private static let reportInterval: UInt64 = 10_000_000_000
+    private let reports = LogThrottle()
 
     init(policy: OverloadPolicy, profile: String, logger: Logger) {
         self.policy = policy
@@ -25,10 +24,7 @@ final class OverloadGuard: Sendable {
     func recordRefusal(at load: ReceiveQueueLoad) {
         let total = refusedTotal.add(1, ordering: .relaxed).newValue
         refused.increment()
-        let now = NIODeadline.now().uptimeNanoseconds
-        let last = lastReport.load(ordering: .relaxed)
-        if last == 0 || now &- last >= Self.reportInterval,
-           lastReport.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged {
+        if reports.allows() {
             logger.warning("overload: answering new INVITEs 503; a datagram waited \(load.waited.nanoseconds / 1_000_000) ms in the receive queue (\(load.queuedBytes / 1024) of \(load.capacityBytes / 1024) KiB queued, \(load.dropped) dropped for want of room since the INVITE before), \(total) refused since start; counted in sip_overload_rejected_total")
         }
     }

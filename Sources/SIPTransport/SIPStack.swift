@@ -24,6 +24,7 @@ public final class SIPStack: Sendable {
     private let boundPort = Atomic<Int>(0)
     private let rateGuard: RequestRateGuard?
     private let overloadGuard: OverloadGuard?
+    private let tcpAdmission: TCPAdmission
     private let traffic: SIPTrafficMetrics
 
     public init(configuration: SIPStackConfiguration, group: any EventLoopGroup, logger: Logger) {
@@ -33,6 +34,7 @@ public final class SIPStack: Sendable {
         connections = TCPConnectionPool(group: group, idleTimeout: configuration.tcpIdleTimeout, logger: logger)
         traffic = SIPTrafficMetrics(profile: configuration.profile)
         overloadGuard = configuration.overload.map { OverloadGuard(policy: $0, profile: configuration.profile, logger: logger) }
+        tcpAdmission = TCPAdmission(perAddress: configuration.tcpConnectionsPerAddress, profile: configuration.profile, logger: logger)
         rateGuard = configuration.rateLimit.map {
             RequestRateGuard(settings: $0, exempt: configuration.rateLimitExempt, profile: configuration.profile, logger: logger)
         }
@@ -43,6 +45,9 @@ public final class SIPStack: Sendable {
 
     /// New INVITEs answered 503 since start because the service had fallen behind.
     public var overloadRefusedCount: Int { overloadGuard?.refusedCount ?? 0 }
+
+    /// TCP connections refused since start because their address had too many open.
+    public var tcpRefusedCount: Int { tcpAdmission.refusedCount }
 
     /// The port actually bound (useful when the configuration asks for port 0).
     public var port: Int { boundPort.load(ordering: .relaxed) }
@@ -114,7 +119,9 @@ public final class SIPStack: Sendable {
             let server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try self.connections.configure(channel) }
+                    // Failing the initializer closes the connection.
+                    guard self.tcpAdmission.admit(channel) else { return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed) }
+                    return channel.eventLoop.makeCompletedFuture { try self.connections.configure(channel) }
                 }
                 .bind(host: configuration.host, port: port).get()
             port = server.localAddress?.port ?? port

@@ -11,6 +11,8 @@ public struct SIPStackConfiguration: Sendable {
     public var advertisedHost: String?
     /// A TCP connection with no traffic for this long is closed.
     public var tcpIdleTimeout: TimeAmount
+    /// TCP connections accepted from one IP address at most (0: no limit).
+    public var tcpConnectionsPerAddress: Int
     /// Requests per source address beyond this are dropped before parsing; nil turns it off.
     public var rateLimit: SourceRateLimiter.Settings?
     /// Sources never limited (the operator's own PBXs).
@@ -23,7 +25,7 @@ public struct SIPStackConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 5060, transports: Set<SIPPeer.Transport> = [.udp, .tcp],
                 timers: TransactionTimers = TransactionTimers(), advertisedHost: String? = nil,
-                tcpIdleTimeout: TimeAmount = .seconds(300),
+                tcpIdleTimeout: TimeAmount = .seconds(300), tcpConnectionsPerAddress: Int = SIPStackConfiguration.defaultTCPConnectionsPerAddress,
                 rateLimit: SourceRateLimiter.Settings? = SIPStackConfiguration.defaultRateLimit,
                 rateLimitExempt: @escaping @Sendable (SocketAddress) -> Bool = { _ in false },
                 overload: OverloadPolicy? = nil, profile: String = "default") {
@@ -33,6 +35,7 @@ public struct SIPStackConfiguration: Sendable {
         self.timers = timers
         self.advertisedHost = advertisedHost
         self.tcpIdleTimeout = tcpIdleTimeout
+        self.tcpConnectionsPerAddress = tcpConnectionsPerAddress
         self.rateLimit = rateLimit
         self.rateLimitExempt = rateLimitExempt
         self.overload = overload
@@ -41,4 +44,8 @@ public struct SIPStackConfiguration: Sendable {
 
     /// Room for one upstream PBX at about 300 calls per second; a scanner gets a trickle.
     public static let defaultRateLimit = SourceRateLimiter.Settings(requestsPerSecond: 1000, burst: 2000)
+
+    /// Far more than a PBX or carrier opens (a few, or one per registration), and a small part
+    /// of the service's file descriptors.
+    public static let defaultTCPConnectionsPerAddress = 64
 }

@@ -19,6 +19,7 @@ struct ConfigurationLoaderTests {
         #expect(external.gateways.map(\.proxy) == ["127.0.0.1:5091", "127.0.0.1:5092"])
         #expect(external.gateways.allSatisfy { !$0.registers && $0.parameters["ping"] == "25" })
         #expect(external.overloadQueueDelay == 200)
+        #expect(external.tcpConnectionsPerAddress == 64)
         let callers = try #require(configuration.accessControlList(named: external.inboundACL ?? ""))
         #expect(callers.allows(IPAddress("127.0.0.1")!))
         #expect(!callers.allows(IPAddress("192.0.2.1")!))
@@ -78,6 +79,7 @@ struct ConfigurationLoaderTests {
               <settings>
                 <param name="overload-queue-delay" value="soon"/>
                 <param name="rate-limit-requests" value="-1"/>
+                <param name="tcp-connections-per-address" value="many"/>
               </settings>
             </profile>
             """,
@@ -86,6 +88,7 @@ struct ConfigurationLoaderTests {
         #expect(Set(configuration.diagnostics.errors.map(\.description)) == [
             "\(file):3: <param name=\"overload-queue-delay\">: \"soon\" is not a delay in milliseconds (0-60000)",
             "\(file):4: <param name=\"rate-limit-requests\">: \"-1\" is not a count (0 or more)",
+            "\(file):5: <param name=\"tcp-connections-per-address\">: \"many\" is not a count (0 or more)",
         ])
         #expect(configuration.profile(named: "external")?.overloadQueueDelay == nil)
     }
