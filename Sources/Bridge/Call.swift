@@ -226,9 +226,11 @@ public final class Call: @unchecked Sendable {
         let stack = b2bua.stack
         var gatewayHeaders: [String: String] = [:]
         if case .gateway(let name, _) = leg.endpoint { gatewayHeaders = b2bua.gateways.settings(of: name)?.outboundHeaderVariables ?? [:] }
+        // mod_sofia copies the caller's own `sip_h_` variables to every leg unless told not to.
+        let callersHeaders = switchFalse(setup.session.variables["sip_copy_custom_headers"]) ? [:] : setup.session.variables
         let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: callerIDNumber,
                                            callerIDName: setup.session.caller.callerIDName,
-                                           headers: OutboundInvite.headerVariables(gatewayHeaders, setup.session.variables, setup.session.exports, leg.variables))
+                                           headers: OutboundInvite.headerVariables(gatewayHeaders, callersHeaders, setup.session.exports, leg.variables))
         var request: SIPRequest
         var peer: SIPPeer
         var gatewayName: String?

@@ -261,7 +261,8 @@ struct GuardInteropTests {
 
     /// A carrier's call to the Contact its gateway registered (`gw+NAME`) runs in the gateway's
     /// context, to its extension, and counts in its CallsIN; one never answered also in FailedCallsIN.
-    /// The gateway it is bridged to adds its outbound `sip_h_` variable as a header.
+    /// The gateway it is bridged to adds its outbound `sip_h_` variable as a header; the caller's
+    /// own stay off with `sip_copy_custom_headers=false`.
     @Test func aCallThroughAGatewaysContactRunsInItsContextAndCountsAsItsCallIn() throws {
         let messages = NSTemporaryDirectory() + "target-" + UUID().uuidString + ".log"
         defer { try? FileManager.default.removeItem(atPath: messages) }
@@ -288,6 +289,8 @@ struct GuardInteropTests {
                 <include><context name="from-carrier">
                   <extension name="carrier DID"><condition field="destination_number" expression="^5000$"/>
                     <condition field="${sip_gateway}${carrier_name}" expression="^carrieracme$">
+                      <action application="set" data="sip_h_X-Caller=kept"/>
+                      <action application="set" data="sip_copy_custom_headers=false"/>
                       <action application="bridge" data="sofia/gateway/target/1004"/></condition></extension>
                   <extension name="anything else"><condition field="destination_number" expression=".">
                     <action application="respond" data="486"/></condition></extension>
@@ -302,7 +305,10 @@ struct GuardInteropTests {
         #expect(client.api("sofia status gateway carrier").contains("CallsIN \t1\n"))
         #expect(client.api("sofia status gateway carrier").contains("FailedCallsIN\t0\n"))
         #expect(client.api("sofia status gateway target").contains("CallsOUT\t1\n"))
-        #expect((try? String(contentsOfFile: messages, encoding: .utf8))?.contains("X-Trunk: target\r\n") == true)
+        let sentToTarget = (try? String(contentsOfFile: messages, encoding: .utf8)) ?? ""
+        #expect(sentToTarget.contains("X-Trunk: target\r\n"))
+        // sip_copy_custom_headers=false keeps the caller's own sip_h_ variables off the leg.
+        #expect(sentToTarget.contains("INVITE sip:") && !sentToTarget.contains("X-Caller"))
         let refused = try Sipp.run(scenario: Sipp.customized("uac_call_rejected", ["status": "404"]), port: service.sipPort, calls: 1,
                                    arguments: ["-s", "9980"], limit: 20)
         #expect(refused.statistic("SuccessfulCall(C)") == 1, "\(refused)")
