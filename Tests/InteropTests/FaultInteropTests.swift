@@ -64,6 +64,44 @@ struct FaultInteropTests {
         try expectNoCallLeft(service)
     }
 
+    /// Legs rung at once (`,`): the one that answers is bridged, the one still ringing gets its
+    /// CANCEL and ends cleanly, and the call leaves nothing behind.
+    @Test func legsRungAtOnceTheAnswerWinsAndTheRingingOneIsCancelled() throws {
+        let ringing = try Sipp.Server(scenario: "gateway_ring", calls: 1)
+        let answering = try Sipp.Server(scenario: "gateway_uas")
+        defer { ringing.stop(); answering.stop() }
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", ringing.port),
+            "conf/sip_profiles/external/gw2.xml": gateway("gw2", answering.port),
+            "dialplan/default.xml": extensions("<action application=\"bridge\" data=\"sofia/gateway/gw1/1004,sofia/gateway/gw2/1004\"/>"),
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", "9980"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)\n\(service.log)")
+        #expect(service.log.contains("answered by gw2"))
+        #expect(ringing.waitForExit(seconds: 10) == 0)
+        try expectNoCallLeft(service)
+    }
+
+    /// A `transfer` to another extension and context: the call is bridged from there.
+    @Test func aTransferredCallIsBridgedFromWhereItWasSent() throws {
+        let gw1 = try Sipp.Server(scenario: "gateway_uas")
+        defer { gw1.stop() }
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", gw1.port),
+            "dialplan/default.xml": extensions("<action application=\"transfer\" data=\"5000 XML routing\"/>"),
+            "dialplan/routing.xml": """
+                <include><context name="routing"><extension name="to gw1"><condition field="destination_number" expression="^5000$">
+                  <action application="bridge" data="sofia/gateway/gw1/1004"/></condition></extension></context></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", "9980"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)\n\(service.log)")
+        #expect(service.log.contains("answered by gw1"))
+        try expectNoCallLeft(service)
+    }
+
     @Test func tenPercentLossOnEveryLegStillCompletesEveryCall() throws {
         let loss = ["-lost", "10"]
         let gw1 = try Sipp.Server(scenario: "gateway_uas", limit: 300, arguments: loss)
