@@ -102,7 +102,10 @@ public final class B2BUA: SIPTransactionUser {
 
     public func serverTransactionTimedOut(_ request: SIPRequest) {
         guard request.method == "INVITE" else { return }
-        calls.call(forCallID: request.callID ?? "")?.callerNeverAcknowledged()
+        // By branch too: a refused INVITE (its own transaction, never seen here) may share its
+        // Call-ID with a call taken later.
+        guard let call = calls.call(forCallID: request.callID ?? ""), call.inviteBranch == request.topVia?.branch else { return }
+        call.callerNeverAcknowledged()
     }
 
     private func admit() -> Bool {

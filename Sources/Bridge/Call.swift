@@ -73,6 +73,8 @@ public final class Call: @unchecked Sendable {
     /// Follows the dialplan's `transfer`s until the call is answered.
     private var destinationNumber: String
     private let networkAddress: String
+    /// The branch of the caller's INVITE, which a time-out of its transaction names.
+    let inviteBranch: String?
     /// The gateway the call came in through, whose FailedCallsIN counts it if it is never answered.
     private let inboundGateway: String?
     private var setup: Setup?
@@ -102,6 +104,7 @@ public final class Call: @unchecked Sendable {
         loop = b2bua.group.any()
         callID = invite.callID ?? ""
         callerPeer = peer
+        inviteBranch = invite.topVia?.branch
         let from = invite.from
         let toUser = invite.to?.uri.user
         let inbound = InboundGateway.find(requestURI: invite.uri, toUser: toUser, gateway: b2bua.gateways.settings(of:))
@@ -226,8 +229,8 @@ public final class Call: @unchecked Sendable {
         let stack = b2bua.stack
         var gatewayHeaders: [String: String] = [:]
         if case .gateway(let name, _) = leg.endpoint { gatewayHeaders = b2bua.gateways.settings(of: name)?.outboundHeaderVariables ?? [:] }
-        // mod_sofia copies the caller's own `sip_h_` variables to every leg unless told not to.
-        let callersHeaders = switchFalse(setup.session.variables["sip_copy_custom_headers"]) ? [:] : setup.session.variables
+        // mod_sofia copies the caller's own `sip_h_` variables to every leg when this is unset or true.
+        let callersHeaders = setup.session.variables["sip_copy_custom_headers"].map(switchTrue) ?? true ? setup.session.variables : [:]
         let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: callerIDNumber,
                                            callerIDName: setup.session.caller.callerIDName,
                                            headers: OutboundInvite.headerVariables(gatewayHeaders, callersHeaders, setup.session.exports, leg.variables))

@@ -47,15 +47,14 @@ public struct SIPProfile: Hashable, Sendable {
             diagnostics.append(Diagnostic(.error, at: port.location, element: "<param name=\"sip-port\">",
                                           "\"\(port.value)\" is not a port number (1-65535)"))
         }
-        if let parameter = settings.parameter("overload-queue-delay"), Int(parameter.value).map(overloadQueueDelays.contains) != true {
-            diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"overload-queue-delay\">",
-                                          "\"\(parameter.value)\" is not a delay in milliseconds (0-60000)"))
-        }
-        for name in ["rate-limit-requests", "rate-limit-burst", "tcp-connections-per-address"] {
-            if let parameter = settings.parameter(name), Int(parameter.value).map({ $0 >= 0 }) != true {
-                diagnostics.append(Diagnostic(.error, at: parameter.location, element: "<param name=\"\(name)\">",
-                                              "\"\(parameter.value)\" is not a count (0 or more)"))
-            }
+        let checked: [(name: String, range: ClosedRange<Int>, meaning: String)] = [
+            ("overload-queue-delay", overloadQueueDelays, "a delay in milliseconds"),
+            ("rate-limit-requests", 0...1_000_000, "a count of requests per second"),
+            ("rate-limit-burst", 1...10_000_000, "a count of requests"),
+            ("tcp-connections-per-address", 0...65_535, "a count of connections"),
+        ]
+        for (name, range, meaning) in checked {
+            _ = settings.parameter(name)?.integer(in: range, meaning: meaning, into: &diagnostics)
         }
         var gateways: [GatewayDefinition] = []
         for container in element.children(named: "gateways") {

@@ -22,8 +22,8 @@ public final class GatewaySettings: Sendable {
     public let fromDomain: String?
     /// Where an inbound call through this gateway goes (see `InboundGateway`): the `extension`
     /// parameter, else the username.
-    public let `extension`: String
-    /// The `extension` parameter as written, which a `gw=` match alone uses.
+    public var `extension`: String { extensionParameter ?? username }
+    /// The `extension` parameter as written (unless empty), which a `gw=` match alone uses.
     public let extensionParameter: String?
     /// The REGISTER Contact's user: the extension when true, else `gw+NAME`.
     public let extensionInContact: Bool
@@ -64,7 +64,6 @@ public final class GatewaySettings: Sendable {
         self.registerProxy = registerProxy
         self.fromUser = fromUser
         self.fromDomain = fromDomain
-        self.extension = extensionParameter ?? username
         self.extensionParameter = extensionParameter
         self.extensionInContact = extensionInContact
         self.callerIDInFrom = callerIDInFrom
@@ -137,7 +136,7 @@ public final class GatewaySettings: Sendable {
             registerProxy: parameters["register-proxy"],
             fromUser: parameters["from-user"] ?? username,
             fromDomain: parameters["from-domain"],
-            extensionParameter: parameters["extension"],
+            extensionParameter: parameters["extension"].flatMap { $0.isEmpty ? nil : $0 },
             extensionInContact: switchTrue(parameters["extension-in-contact"]),
             callerIDInFrom: switchTrue(parameters["caller-id-in-from"]),
             ping: ping,

@@ -11,7 +11,8 @@ public struct InboundGateway: Sendable {
 
     /// nil when the Request-URI names no gateway that `gateway` knows.
     public static func find(requestURI: SIPURI, toUser: String?, gateway: (String) -> GatewaySettings?) -> InboundGateway? {
-        let user = requestURI.user ?? ""
+        // Without a Request-URI user, the destination is the To user, as for any call.
+        let user = requestURI.user ?? toUser ?? ""
         // mod_sofia looks for `gw+` anywhere in the user but reads the name from its fourth character.
         if user.contains("gw+"), let settings = gateway(String(user.dropFirst(3))) {
             return InboundGateway(settings: settings, destination: destination(settings.extension, byName: true, user: user, toUser: toUser))

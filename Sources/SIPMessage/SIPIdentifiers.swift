@@ -49,14 +49,15 @@ public enum SIPIdentifiers {
         // The random bytes on the stack: an array for them was one more allocation per identifier.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: (count + 1) / 2) { bytes in
             pool.take(into: bytes)
-            let start = prefix.utf8CodeUnitCount
-            return String(unsafeUninitializedCapacity: start + count) { text in
-                for index in 0..<start { text[index] = prefix.utf8Start[index] }
-                for index in 0..<count {
-                    let byte = bytes[index / 2]
-                    text[start + index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
+            return prefix.withUTF8Buffer { prefix in
+                String(unsafeUninitializedCapacity: prefix.count + count) { text in
+                    for index in 0..<prefix.count { text[index] = prefix[index] }
+                    for index in 0..<count {
+                        let byte = bytes[index / 2]
+                        text[prefix.count + index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0xF)
+                    }
+                    return prefix.count + count
                 }
-                return start + count
             }
         }
     }

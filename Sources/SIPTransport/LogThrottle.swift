@@ -1,15 +1,11 @@
 import NIOCore
 import Synchronization
 
-/// Lets one report through every `interval` at most, whichever thread asks first: for log lines
+/// Lets one report through every 10 s at most, whichever thread asks first: for log lines
 /// about what can happen thousands of times a second (refused INVITEs, refused connections).
 final class LogThrottle: Sendable {
-    private let interval: UInt64
+    private let interval: UInt64 = 10_000_000_000
     private let last = Atomic<UInt64>(0)
-
-    init(seconds: Int = 10) {
-        interval = UInt64(seconds) * 1_000_000_000
-    }
 
     func allows() -> Bool {
         let now = NIODeadline.now().uptimeNanoseconds

@@ -6,7 +6,8 @@ public struct ReceiveQueueLoad: Sendable, Equatable {
     public var waited: TimeAmount
     public var queuedBytes: Int
     public var capacityBytes: Int
-    /// Datagrams the kernel dropped, for want of room in the queue, since it was read before.
+    /// Datagrams the kernel dropped, for want of room in the queue, since it was read before
+    /// (0 when that read was more than a second ago).
     public var dropped: Int
 
     public init(waited: TimeAmount, queuedBytes: Int, capacityBytes: Int, dropped: Int = 0) {

@@ -77,7 +77,7 @@ public final class SIPStack: Sendable {
             let (sockets, spread) = try UDPSocketGroup.bind(host: configuration.host, port: port, count: loops.count, receiveBuffer: Self.receiveBuffer)
             if !spread { logger.debug("UDP: each sender's datagrams go to the one of \(loops.count) sockets its address hashes to") }
             if let granted = sockets.first.map(UDPSocketGroup.receiveBufferSize), granted < Self.receiveBuffer {
-                logger.warning("UDP: the kernel granted a receive buffer of \(granted >> 10) KiB, not the \(Self.receiveBuffer >> 10) KiB asked for: net.core.rmem_max caps it. A burst of requests past that is dropped, and overload shedding only starts at the first drop; raise it with sysctl -w net.core.rmem_max=\(Self.receiveBuffer)")
+                logger.warning("UDP: the kernel granted a receive buffer of \(granted >> 10) KiB, not the \(Self.receiveBuffer >> 10) KiB asked for: net.core.rmem_max caps it. A burst of requests past that is dropped rather than queued; raise it with sysctl -w net.core.rmem_max=\(Self.receiveBuffer)")
             }
             var channels: [any Channel] = []
             // The sending sides' own descriptors, so that NIO closing a channel's never leaves one dangling.

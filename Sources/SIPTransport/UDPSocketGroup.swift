@@ -58,7 +58,7 @@ public enum UDPSocketGroup {
     }
 
     /// The receive buffer the kernel granted `socket`, as asked for: it reports twice that,
-    /// counting its own overhead, and grants no more than `net.core.rmem_max` without privilege.
+    /// counting its own overhead, and grants no more than `net.core.rmem_max`.
     public static func receiveBufferSize(of socket: CInt) -> Int {
         var size: CInt = 0
         var length = socklen_t(MemoryLayout<CInt>.size)

@@ -80,6 +80,7 @@ struct ConfigurationLoaderTests {
                 <param name="overload-queue-delay" value="soon"/>
                 <param name="rate-limit-requests" value="-1"/>
                 <param name="tcp-connections-per-address" value="many"/>
+                <param name="rate-limit-burst" value="0"/>
               </settings>
             </profile>
             """,
@@ -87,8 +88,9 @@ struct ConfigurationLoaderTests {
         let file = tree.path("conf/sip_profiles/external.xml")
         #expect(Set(configuration.diagnostics.errors.map(\.description)) == [
             "\(file):3: <param name=\"overload-queue-delay\">: \"soon\" is not a delay in milliseconds (0-60000)",
-            "\(file):4: <param name=\"rate-limit-requests\">: \"-1\" is not a count (0 or more)",
-            "\(file):5: <param name=\"tcp-connections-per-address\">: \"many\" is not a count (0 or more)",
+            "\(file):4: <param name=\"rate-limit-requests\">: \"-1\" is not a count of requests per second (0-1000000)",
+            "\(file):5: <param name=\"tcp-connections-per-address\">: \"many\" is not a count of connections (0-65535)",
+            "\(file):6: <param name=\"rate-limit-burst\">: \"0\" is not a count of requests (1-10000000)",
         ])
         #expect(configuration.profile(named: "external")?.overloadQueueDelay == nil)
     }

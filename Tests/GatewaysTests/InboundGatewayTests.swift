@@ -55,6 +55,8 @@ struct InboundGatewayTests {
         #expect(try find("sip:1234@127.0.0.1;gw=fixed", in: gateways)?.destination == "5000")
         #expect(try find("sip:1234@127.0.0.1;gw=totouser", in: gateways)?.destination == "4001")
         #expect(try find("sip:1234@127.0.0.1;gw=auto", in: gateways)?.destination == "1234")
+        // No Request-URI user: the To user, as for any call.
+        #expect(try find("sip:127.0.0.1;gw=carrier", in: gateways)?.destination == "4001")
     }
 
     @Test func otherCallsAndUnknownGatewaysAreNotMatched() throws {

@@ -54,6 +54,19 @@ struct ReceiveQueueProbeTests {
         #expect(probe.read().dropped == 0)
     }
 
+    /// An overflow long before the INVITE now read is no sign of overload now.
+    @Test func dropsSinceAReadLongAgoAreNotCounted() async throws {
+        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1)
+        let socket = sockets[0]
+        defer { close(socket) }
+        let probe = ReceiveQueueProbe(socket: socket, recentDrops: .milliseconds(50))
+        _ = probe.read()
+        let sender = try UDPSocket()
+        for _ in 0..<200 { sender.send(Array(repeating: 0x41, count: 1000), to: try localPort(socket)) }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(probe.read().dropped == 0)
+    }
+
     private func localPort(_ socket: CInt) throws -> Int {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

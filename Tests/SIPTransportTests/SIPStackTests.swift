@@ -136,7 +136,10 @@ struct SIPStackTests {
 
     @Test func newInvitesThatWaitedPastTheQueueDelayAre503dWhileCallsTakenGoOn() async throws {
         let user = StallingUser()
-        try await withStack(user, threads: 1, overload: OverloadPolicy(maxQueueDelay: .milliseconds(150))) { stack in
+        // T1 of 2 s: no 503 or 486 is retransmitted within the test's reads.
+        var timers = TransactionTimers()
+        timers.t1 = .seconds(2)
+        try await withStack(user, timers: timers, threads: 1, overload: OverloadPolicy(maxQueueDelay: .milliseconds(150))) { stack in
             let peer = try UDPSocket()
             // A round trip first: the stack turned the kernel's receive timestamps on at start, and the kernel does it a moment later.
             peer.send(invite(from: peer.port).replacingOccurrences(of: "INVITE", with: "OPTIONS"), to: stack.port)

@@ -38,6 +38,8 @@ struct UDPSocketGroupTests {
         #expect(UDPSocketGroup.receiveBufferSize(of: small[0]) == 64 << 10)
         let setting = try String(contentsOfFile: "/proc/sys/net/core/rmem_max", encoding: .utf8)
         let limit = try #require(Int(setting.trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Past 256 MiB, asking for more overflows the kernel's doubled figure: nothing to check.
+        guard limit <= 256 << 20 else { return }
         let (large, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: limit + (1 << 20))
         defer { large.forEach { _ = close($0) } }
         #expect(UDPSocketGroup.receiveBufferSize(of: large[0]) == limit)
