@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "SIPAuthentication", dependencies: ["SIPMessage", "TextTrimming"]),
         // Sofia gateways: settings, OPTIONS pinging, registration, the sofia commands.
         .target(name: "Gateways", dependencies: [
-            "Configuration", "XMLConfig", "IPAddressing", "SIPMessage", "SIPAuthentication", "SIPTransport", "APICommands",
+            "Configuration", "XMLConfig", "IPAddressing", "SIPMessage", "SIPAuthentication", "SIPTransport", "APICommands", "TextTrimming",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import SIPMessage
+import TextTrimming
 
 /// The gateway an incoming INVITE came through, found as mod_sofia finds it
 /// (`sofia_handle_sip_i_invite`): by its Request-URI alone, whose user holds `gw+NAME` (the
@@ -14,7 +15,7 @@ public struct InboundGateway: Sendable {
         // Without a Request-URI user, the destination is the To user, as for any call.
         let user = requestURI.user ?? toUser ?? ""
         // mod_sofia looks for `gw+` anywhere in the user but reads the name from its fourth character.
-        if user.contains("gw+"), let settings = gateway(String(user.dropFirst(3))) {
+        if user.containsBytes(of: "gw+"), let settings = gateway(String(user.dropFirst(3))) {
             return InboundGateway(settings: settings, destination: destination(settings.extension, byName: true, user: user, toUser: toUser))
         }
         if let name = requestURI.parameters.value("gw"), let settings = gateway(name) {
