@@ -83,6 +83,27 @@ struct FaultInteropTests {
         try expectNoCallLeft(service)
     }
 
+    /// Legs rung at once, and the losing gateway's 200 crosses our CANCEL: that late answer is
+    /// acknowledged and hung up at once (RFC 3261 §15), so the gateway is not left holding a
+    /// call no one will ever end, and the winner's call goes on untouched.
+    @Test func anAnswerThatCrossesTheCancelIsAcknowledgedAndHungUp() throws {
+        let late = try Sipp.Server(scenario: "gateway_late_answer", calls: 1)
+        let answering = try Sipp.Server(scenario: "gateway_uas")
+        defer { late.stop(); answering.stop() }
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", late.port),
+            "conf/sip_profiles/external/gw2.xml": gateway("gw2", answering.port),
+            "dialplan/default.xml": extensions("<action application=\"bridge\" data=\"sofia/gateway/gw1/1004,sofia/gateway/gw2/1004\"/>"),
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+        defer { service.stop() }
+        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", "9980"], limit: 30)
+        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)\n\(service.log)")
+        #expect(service.log.contains("answered by gw2"))
+        // sipp exits 0 only after its ACK and its BYE, answered.
+        #expect(late.waitForExit(seconds: 10) == 0, "\(service.log)")
+        try expectNoCallLeft(service)
+    }
+
     /// A `transfer` to another extension and context: the call is bridged from there.
     @Test func aTransferredCallIsBridgedFromWhereItWasSent() throws {
         let gw1 = try Sipp.Server(scenario: "gateway_uas")
