@@ -472,9 +472,7 @@ public final class Call: @unchecked Sendable {
         setup.inviteTransaction.respond(response)
     }
 
-    private var ourContact: String {
-        "<sip:\(destinationNumber)@\(b2bua.stack.advertisedHost):\(b2bua.stack.port);transport=\(callerPeer.transport.rawValue.lowercased())>"
-    }
+    private var ourContact: String { b2bua.stack.contact(user: destinationNumber, transport: callerPeer.transport) }
 
     private func bridged(_ id: Int) {
         guard let setup, let leg = legs[id], let answer = leg.answer, let answered = leg.answerDialog else { return }

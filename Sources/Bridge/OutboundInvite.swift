@@ -59,7 +59,7 @@ enum OutboundInvite {
         headers.add("To", "<\(toURI)>")
         headers.add("Call-ID", SIPIdentifiers.callID())
         headers.add("CSeq", "1 INVITE")
-        headers.add("Contact", "<sip:\(contactUser)@\(stack.advertisedHost):\(stack.port);transport=\(transport.rawValue.lowercased())>")
+        headers.add("Contact", stack.contact(user: contactUser, transport: transport))
         headers.add("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE")
         for (name, value) in caller.headers { headers.add(name, value) }
         if let contentType = caller.invite.contentType, !caller.invite.body.isEmpty {

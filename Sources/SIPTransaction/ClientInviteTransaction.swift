@@ -66,7 +66,7 @@ public struct ClientInviteTransaction: Sendable {
         case (.calling, .a):
             guard let request else { return [] }
             elapsed += retransmitInterval
-            retransmitInterval = retransmitInterval * 2
+            retransmitInterval = retransmitInterval + retransmitInterval
             return [.send(.request(request)), timers.nextRetransmission(.a, after: retransmitInterval, elapsed: elapsed, orTimeout: .b)]
         case (.calling, .b):
             state = .terminated

@@ -48,7 +48,7 @@ public struct ClientNonInviteTransaction: Sendable {
         case (.trying, .e), (.proceeding, .e):
             guard let request else { return [] }
             elapsed += retransmitInterval
-            retransmitInterval = state == .trying ? min(retransmitInterval * 2, timers.t2) : timers.t2
+            retransmitInterval = state == .trying ? min(retransmitInterval + retransmitInterval, timers.t2) : timers.t2
             return [.send(.request(request)), timers.nextRetransmission(.e, after: retransmitInterval, elapsed: elapsed, orTimeout: .f)]
         case (.trying, .f), (.proceeding, .f):
             state = .terminated

@@ -92,10 +92,10 @@ public struct ServerInviteTransaction: Sendable {
             lastResponse = trying
             return [.send(.response(trying))]
         case (.completed, .g):
-            retransmitInterval = min(retransmitInterval * 2, timers.t2)
+            retransmitInterval = min(retransmitInterval + retransmitInterval, timers.t2)
             return (lastResponse.map { [.send(.response($0))] } ?? []) + [.schedule(.g, after: retransmitInterval)]
         case (.accepted, .retransmit2xx) where awaitsAck:
-            retransmitInterval = min(retransmitInterval * 2, timers.t2)
+            retransmitInterval = min(retransmitInterval + retransmitInterval, timers.t2)
             return (lastResponse.map { [.send(.response($0))] } ?? []) + [.schedule(.retransmit2xx, after: retransmitInterval)]
         case (.completed, .h):
             state = .terminated

@@ -10,20 +10,20 @@ public struct TransactionTimers: Hashable, Sendable {
     private var tryingMilliseconds: UInt32
 
     public var t1: Duration {
-        get { .milliseconds(t1Milliseconds) }
+        get { Self.duration(t1Milliseconds) }
         set { t1Milliseconds = Self.milliseconds(newValue) }
     }
     public var t2: Duration {
-        get { .milliseconds(t2Milliseconds) }
+        get { Self.duration(t2Milliseconds) }
         set { t2Milliseconds = Self.milliseconds(newValue) }
     }
     public var t4: Duration {
-        get { .milliseconds(t4Milliseconds) }
+        get { Self.duration(t4Milliseconds) }
         set { t4Milliseconds = Self.milliseconds(newValue) }
     }
     /// How long an INVITE server transaction waits for its TU before it sends 100 Trying itself.
     public var trying: Duration {
-        get { .milliseconds(tryingMilliseconds) }
+        get { Self.duration(tryingMilliseconds) }
         set { tryingMilliseconds = Self.milliseconds(newValue) }
     }
 
@@ -43,7 +43,14 @@ public struct TransactionTimers: Hashable, Sendable {
     }
 
     /// 64*T1: Timers B, F, H, J, L and M.
-    public var transactionTimeout: Duration { t1 * 64 }
+    public var transactionTimeout: Duration { Self.duration(UInt64(t1Milliseconds) * 64) }
+
+    /// Built from its components: `Duration.milliseconds(_:)` and `Duration * Int` are generic
+    /// and go through 128-bit arithmetic, on every transaction's start and reply.
+    private static func duration(_ milliseconds: some FixedWidthInteger) -> Duration {
+        let milliseconds = UInt64(milliseconds)
+        return Duration(secondsComponent: Int64(milliseconds / 1000), attosecondsComponent: Int64(milliseconds % 1000) * 1_000_000_000_000_000)
+    }
 
     /// A client transaction over UDP lets its retransmission timer (A, E) carry its time-out (B,
     /// F): the next retransmission after `interval` when it comes before 64*T1 (`elapsed` is the

@@ -163,6 +163,21 @@ public final class SIPStack: Sendable {
         return (value, branch)
     }
 
+    /// Our Contact for `user` over `transport`, built in one allocation: every call sends it
+    /// in its outgoing INVITE and in the ringing and answer it relays back.
+    public func contact(user: String, transport: SIPPeer.Transport) -> String {
+        let host = advertisedHost
+        var value = "<sip:"
+        value.reserveCapacity(32 + user.utf8.count + host.utf8.count)
+        value += user
+        value += "@"
+        value += host
+        value += ":"
+        value += String(port)
+        value += transport == .tcp ? ";transport=tcp>" : ";transport=udp>"
+        return value
+    }
+
     /// Starts a client transaction. A request without a Via gets ours, with a fresh branch.
     /// `branch` is the top Via's when the caller has just written it (with `newVia(_:)`): it
     /// saves parsing the Via back.
