@@ -107,7 +107,7 @@ let package = Package(
         .target(name: "LogFormatting", dependencies: ["JSONText", .product(name: "Logging", package: "swift-log")]),
         // The Prometheus endpoint and the status page, over HTTP.
         .target(name: "Observability", dependencies: [
-            "Gateways",
+            "Gateways", "SIPTransport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

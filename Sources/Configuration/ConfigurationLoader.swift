@@ -80,6 +80,11 @@ public struct ConfigurationLoader: Sendable {
                 configuration.profiles.append(profile)
             }
         }
+        let metrics = configuration.metrics
+        if metrics.enabled, configuration.accessControlList(named: metrics.applyInboundACL) == nil {
+            diagnostics.append(Diagnostic(.error, at: metrics.applyInboundACLLocation, element: "<param name=\"apply-inbound-acl\">",
+                                          "no ACL list named \"\(metrics.applyInboundACL)\" in acl.conf"))
+        }
         for profile in configuration.profiles {
             if let acl = profile.inboundACL, configuration.accessControlList(named: acl) == nil {
                 diagnostics.append(Diagnostic(.error, at: profile.settings.parameter("apply-inbound-acl")?.location,

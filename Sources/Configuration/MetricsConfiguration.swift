@@ -6,6 +6,11 @@ public struct MetricsConfiguration: Hashable, Sendable {
     public var enabled = true
     public var listenIP = "127.0.0.1"
     public var listenPort = 8088
+    /// The ACL a client's address must pass, as for the event socket (`loopback.auto` unless
+    /// set): a listener moved off loopback still answers only the scrapers it names.
+    public var applyInboundACL = "loopback.auto"
+    /// Where `apply-inbound-acl` was set, so that a name acl.conf lacks is reported there.
+    var applyInboundACLLocation: SourceLocation?
 
     public init() {}
 
@@ -18,6 +23,9 @@ public struct MetricsConfiguration: Hashable, Sendable {
                 result.enabled = switchTrue(parameter.value)
             case "listen-ip":
                 result.listenIP = parameter.value
+            case "apply-inbound-acl":
+                result.applyInboundACL = parameter.value
+                result.applyInboundACLLocation = parameter.location
             case "listen-port":
                 result.listenPort = parameter.integer(in: 1...65535, meaning: "a port number", into: &diagnostics) ?? result.listenPort
             default:

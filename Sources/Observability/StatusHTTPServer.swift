@@ -3,19 +3,27 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SIPTransport
 import Synchronization
 
 /// The HTTP listener for `/metrics` (Prometheus), `/` (the status page) and `/status.json`.
-/// GET and HEAD only; everything is rendered per request from `snapshot`.
+/// GET and HEAD only; everything is rendered per request from `snapshot`. A client whose
+/// address `admits` refuses gets 403 (a scraper then reports why, where a dropped connection
+/// would look like a dead service).
 public final class StatusHTTPServer: Sendable {
     private let metrics: MetricsRegistry
     private let snapshot: @Sendable () -> StatusSnapshot
+    private let admits: @Sendable (String) -> Bool
     private let logger: Logger
+    private let refusals = LogThrottle()
     private let channel = Mutex<(any Channel)?>(nil)
 
-    public init(metrics: MetricsRegistry, logger: Logger, snapshot: @escaping @Sendable () -> StatusSnapshot) {
+    /// `admits` is asked with each request's source address, as text.
+    public init(metrics: MetricsRegistry, logger: Logger, admits: @escaping @Sendable (String) -> Bool = { _ in true },
+                snapshot: @escaping @Sendable () -> StatusSnapshot) {
         self.metrics = metrics
         self.snapshot = snapshot
+        self.admits = admits
         self.logger = logger
     }
 
@@ -57,6 +65,11 @@ public final class StatusHTTPServer: Sendable {
         }
     }
 
+    private func refuse(_ source: String) -> (HTTPResponseStatus, String, [UInt8]) {
+        if refusals.allows() { logger.warning("metrics: \(source) refused by apply-inbound-acl (logged at most every 10 s)") }
+        return (.forbidden, "text/plain; charset=utf-8", Array("\(source) is not allowed by metrics.conf's apply-inbound-acl\n".utf8))
+    }
+
     private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
@@ -77,8 +90,9 @@ public final class StatusHTTPServer: Sendable {
             case .end:
                 guard let head = request else { return }
                 request = nil
-                let (status, contentType, body) = head.method == .GET || head.method == .HEAD
-                    ? server.respond(to: head.uri)
+                let source = context.channel.remoteAddress?.ipAddress ?? ""
+                let (status, contentType, body) = !server.admits(source) ? server.refuse(source)
+                    : head.method == .GET || head.method == .HEAD ? server.respond(to: head.uri)
                     : (.methodNotAllowed, "text/plain; charset=utf-8", Array("GET or HEAD only\n".utf8))
                 var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count)),
                                            ("Cache-Control", "no-store")])

@@ -124,6 +124,29 @@ struct ConfigurationLoaderTests {
         #expect(gateway.variables == [.init(name: "v", value: "1", direction: .outbound)])
     }
 
+    @Test func theMetricsListenerTakesAnACLAndOneAclConfLacksIsReportedWhereItIsSet() throws {
+        let metrics = { (acl: String) in
+            """
+            <configuration name="metrics.conf"><settings>
+              <param name="listen-ip" value="0.0.0.0"/>
+              <param name="apply-inbound-acl" value="\(acl)"/>
+            </settings></configuration>
+            """
+        }
+        let acl = "<configuration name=\"acl.conf\"><network-lists><list name=\"scrapers\" default=\"deny\"><node type=\"allow\" cidr=\"192.0.2.7/32\"/></list></network-lists></configuration>"
+        let (named, _) = try load(["conf/autoload_configs/metrics.conf.xml": metrics("scrapers"), "conf/autoload_configs/acl.conf.xml": acl])
+        #expect(named.metrics.applyInboundACL == "scrapers")
+        #expect(named.diagnostics.errors.isEmpty)
+
+        let (missing, tree) = try load(["conf/autoload_configs/metrics.conf.xml": metrics("nosuch")])
+        let file = tree.path("conf/autoload_configs/metrics.conf.xml")
+        #expect(missing.diagnostics.errors.map(\.description) == ["\(file):3: <param name=\"apply-inbound-acl\">: no ACL list named \"nosuch\" in acl.conf"])
+
+        let (unset, _) = try load(["conf/autoload_configs/metrics.conf.xml": "<configuration name=\"metrics.conf\"><settings/></configuration>"])
+        #expect(unset.metrics.applyInboundACL == "loopback.auto")
+        #expect(unset.diagnostics.errors.isEmpty)
+    }
+
     @Test func everyBrokenFileIsReportedInOneRun() throws {
         let (configuration, _) = try load([
             "conf/autoload_configs/distributor.conf.xml": "<configuration name=\"distributor.conf\"><lists>",

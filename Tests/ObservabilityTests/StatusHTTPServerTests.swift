@@ -6,6 +6,7 @@ import Gateways
 import Logging
 import NIOPosix
 import Observability
+import Synchronization
 import Testing
 
 struct StatusHTTPServerTests {
@@ -30,6 +31,22 @@ struct StatusHTTPServerTests {
         // Configured 10% / 90%, actual 10.0% / 90.0%.
         #expect(page.contains("<td class=\"num\">10.0%</td><td class=\"num\">10</td><td class=\"num\">10.0%</td>"))
         #expect(page.contains("<td class=\"num\">90.0%</td><td class=\"num\">90</td><td class=\"num\">90.0%</td>"))
+    }
+
+    @Test func aClientTheACLRefusesGets403() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let asked = Mutex<[String]>([])
+        let server = StatusHTTPServer(metrics: MetricsRegistry(), logger: Logger(label: "test"), admits: { source in
+            asked.withLock { $0.append(source) }
+            return false
+        }) { Self.snapshot }
+        try await server.start(host: "127.0.0.1", port: 0, group: group)
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(server.port ?? 0)/metrics")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 403)
+        #expect(String(decoding: data, as: UTF8.self) == "127.0.0.1 is not allowed by metrics.conf's apply-inbound-acl\n")
+        #expect(asked.withLock { $0 } == ["127.0.0.1"])
+        await server.stop()
+        try await group.shutdownGracefully()
     }
 
     @Test func servesMetricsPageJSONAndNotFound() async throws {
