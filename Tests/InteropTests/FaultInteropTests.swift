@@ -64,14 +64,14 @@ struct FaultInteropTests {
         try expectNoCallLeft(service)
     }
 
-    /// Legs rung at once (`,`): the one that answers is bridged, the one still ringing gets its
-    /// CANCEL and ends cleanly, and the call leaves nothing behind.
-    @Test func legsRungAtOnceTheAnswerWinsAndTheRingingOneIsCancelled() throws {
-        let ringing = try Sipp.Server(scenario: "gateway_ring", calls: 1)
+    /// A call to gw1 and gw2 rung at once (`,`), with gw1 playing `scenario` for one call and gw2
+    /// answering: gw2 is bridged, gw1's sipp ends its call cleanly (exit 0), and nothing is left.
+    private func ringAtOnceAndExpectTheSecondToWin(gw1 scenario: String) throws {
+        let losing = try Sipp.Server(scenario: scenario, calls: 1)
         let answering = try Sipp.Server(scenario: "gateway_uas")
-        defer { ringing.stop(); answering.stop() }
+        defer { losing.stop(); answering.stop() }
         let service = try ServiceProcess(files: [
-            "conf/sip_profiles/external/gw1.xml": gateway("gw1", ringing.port),
+            "conf/sip_profiles/external/gw1.xml": gateway("gw1", losing.port),
             "conf/sip_profiles/external/gw2.xml": gateway("gw2", answering.port),
             "dialplan/default.xml": extensions("<action application=\"bridge\" data=\"sofia/gateway/gw1/1004,sofia/gateway/gw2/1004\"/>"),
         ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
@@ -79,29 +79,21 @@ struct FaultInteropTests {
         let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", "9980"], limit: 30)
         #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)\n\(service.log)")
         #expect(service.log.contains("answered by gw2"))
-        #expect(ringing.waitForExit(seconds: 10) == 0)
+        #expect(losing.waitForExit(seconds: 10) == 0, "\(service.log)")
         try expectNoCallLeft(service)
+    }
+
+    /// Legs rung at once: the one that answers is bridged, and the one still ringing gets its
+    /// CANCEL (`gateway_ring` exits 0 only after the CANCEL and the ACK of its 487).
+    @Test func legsRungAtOnceTheAnswerWinsAndTheRingingOneIsCancelled() throws {
+        try ringAtOnceAndExpectTheSecondToWin(gw1: "gateway_ring")
     }
 
     /// Legs rung at once, and the losing gateway's 200 crosses our CANCEL: that late answer is
     /// acknowledged and hung up at once (RFC 3261 §15), so the gateway is not left holding a
-    /// call no one will ever end, and the winner's call goes on untouched.
+    /// call no one will ever end (`gateway_late_answer` exits 0 only after its ACK and BYE).
     @Test func anAnswerThatCrossesTheCancelIsAcknowledgedAndHungUp() throws {
-        let late = try Sipp.Server(scenario: "gateway_late_answer", calls: 1)
-        let answering = try Sipp.Server(scenario: "gateway_uas")
-        defer { late.stop(); answering.stop() }
-        let service = try ServiceProcess(files: [
-            "conf/sip_profiles/external/gw1.xml": gateway("gw1", late.port),
-            "conf/sip_profiles/external/gw2.xml": gateway("gw2", answering.port),
-            "dialplan/default.xml": extensions("<action application=\"bridge\" data=\"sofia/gateway/gw1/1004,sofia/gateway/gw2/1004\"/>"),
-        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
-        defer { service.stop() }
-        let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", "9980"], limit: 30)
-        #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)\n\(service.log)")
-        #expect(service.log.contains("answered by gw2"))
-        // sipp exits 0 only after its ACK and its BYE, answered.
-        #expect(late.waitForExit(seconds: 10) == 0, "\(service.log)")
-        try expectNoCallLeft(service)
+        try ringAtOnceAndExpectTheSecondToWin(gw1: "gateway_late_answer")
     }
 
     /// A `transfer` to another extension and context: the call is bridged from there.
