@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "DistributorTests", dependencies: ["Distributor"]),
         .testTarget(name: "CounterFamiliesTests", dependencies: ["CounterFamilies", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan", "Causes", "Configuration", "XMLConfig", "APICommands", "TestSupport"]),
-        .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"]),
+        .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage", "TextTrimming"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPMessage"]),
         .testTarget(name: "SIPTransportTests", dependencies: [
             "SIPTransport", "SIPEndpoint", "SIPMessage", "SIPTransaction", "TestSupport",

@@ -81,7 +81,8 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         let metrics = configuration.metrics
-        if metrics.enabled, configuration.accessControlList(named: metrics.applyInboundACL) == nil {
+        // Checked even when disabled: a reload cannot turn the running listener off.
+        if configuration.accessControlList(named: metrics.applyInboundACL) == nil {
             diagnostics.append(Diagnostic(.error, at: metrics.applyInboundACLLocation, element: "<param name=\"apply-inbound-acl\">",
                                           "no ACL list named \"\(metrics.applyInboundACL)\" in acl.conf"))
         }

@@ -135,10 +135,10 @@ struct Serve: AsyncParsableCommand {
             logger.error("event socket not started on \(configuration.eventSocket.listenIP):\(configuration.eventSocket.listenPort): \(error)")
         }
         // The ACL is looked up at each request, so that `reloadacl` and `reloadxml` apply to it.
-        let metricsACL = configuration.metrics.applyInboundACL
         let statusServer = StatusHTTPServer(metrics: metrics, logger: Logger(label: "metrics"), admits: { source in
             guard let address = IPAddress(source) else { return false }
-            return runtime.store.current.accessControlList(named: metricsACL)?.allows(address) ?? false
+            let current = runtime.store.current
+            return current.accessControlList(named: current.metrics.applyInboundACL)?.allows(address) ?? false
         }) {
             StatusSnapshot(
                 version: ServiceCommands.version, uptimeSeconds: Int((ContinuousClock.now - started).components.seconds),

@@ -26,6 +26,12 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The IPv4 address an IPv4-mapped IPv6 one (`::ffff:a.b.c.d`) stands for; nil for any other.
+    public var mappedIPv4: IPAddress? {
+        guard isIPv6, bytes[..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF else { return nil }
+        return IPAddress(bytes: Array(bytes[12...]))
+    }
+
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 4 || bytes.count == 16)
         self.bytes = bytes

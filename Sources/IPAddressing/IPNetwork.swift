@@ -16,7 +16,10 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
         self.address = address
     }
 
+    /// An IPv4 network also holds the IPv4-mapped form of its addresses (`::ffff:127.0.0.1`),
+    /// which is how a socket listening on `::` sees an IPv4 client.
     public func contains(_ candidate: IPAddress) -> Bool {
+        let candidate = address.isIPv6 ? candidate : candidate.mappedIPv4 ?? candidate
         guard candidate.bytes.count == address.bytes.count else { return false }
         var remaining = prefixLength
         for index in address.bytes.indices where remaining > 0 {
