@@ -21,12 +21,16 @@ public final class B2BUA: SIPTransactionUser {
         /// The profile's inbound ACL as loaded now (a reload changes it for new calls).
         public let acl: @Sendable () -> AccessControlList?
         public let limits: CallLimits
+        /// The profile's `caller-id-type`.
+        public let callerIDType: CallerIDType
 
-        public init(profile: String, context: String, acl: @escaping @Sendable () -> AccessControlList?, limits: CallLimits = CallLimits()) {
+        public init(profile: String, context: String, acl: @escaping @Sendable () -> AccessControlList?, limits: CallLimits = CallLimits(),
+                    callerIDType: CallerIDType = .rpid) {
             self.profile = profile
             self.context = context
             self.acl = acl
             self.limits = limits
+            self.callerIDType = callerIDType
         }
     }
 

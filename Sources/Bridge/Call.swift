@@ -227,12 +227,17 @@ public final class Call: @unchecked Sendable {
     private func launch(_ id: Int, _ leg: DialString.Leg) {
         guard let setup else { return }
         let stack = b2bua.stack
-        var gatewayHeaders: [String: String] = [:]
-        if case .gateway(let name, _) = leg.endpoint { gatewayHeaders = b2bua.gateways.settings(of: name)?.outboundHeaderVariables ?? [:] }
+        var gatewaySettings: GatewaySettings?
+        if case .gateway(let name, _) = leg.endpoint { gatewaySettings = b2bua.gateways.settings(of: name) }
+        let gatewayHeaders = gatewaySettings?.outboundHeaderVariables ?? [:]
         // mod_sofia copies the caller's own `sip_h_` variables to every leg when this is unset or true.
         let callersHeaders = setup.session.variables["sip_copy_custom_headers"].map(switchTrue) ?? true ? setup.session.variables : [:]
-        let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: callerIDNumber,
-                                           callerIDName: setup.session.caller.callerIDName,
+        let presented = OutboundInvite.callerID(name: setup.session.caller.callerIDName, number: callerIDNumber,
+                                                callerVariables: setup.session.variables, exports: setup.session.exports,
+                                                legVariables: leg.variables, profileVariables: gatewaySettings?.outboundProfileVariables ?? [:])
+        let caller = OutboundInvite.Caller(invite: setup.invite, callerIDNumber: presented.number, callerIDName: presented.name,
+                                           callerIDType: leg.variables["sip_cid_type"].flatMap { CallerIDType(rawValue: $0.lowercased()) }
+                                               ?? b2bua.settings.callerIDType,
                                            headers: OutboundInvite.headerVariables(gatewayHeaders, callersHeaders, setup.session.exports, leg.variables))
         var request: SIPRequest
         var peer: SIPPeer
@@ -240,7 +245,7 @@ public final class Call: @unchecked Sendable {
         do {
             switch leg.endpoint {
             case .gateway(let name, let destination):
-                guard let settings = b2bua.gateways.settings(of: name), let proxy = b2bua.gateways.proxyPeer(of: name) else {
+                guard let settings = gatewaySettings, let proxy = b2bua.gateways.proxyPeer(of: name) else {
                     logger.error("Invalid Gateway '\(name)'")
                     return feed(id, .failed(cause: .invalidGateway, sipStatus: nil))
                 }

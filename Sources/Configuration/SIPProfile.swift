@@ -33,6 +33,10 @@ public struct SIPProfile: Hashable, Sendable {
     }
     static let overloadQueueDelays = 0...60_000
 
+    /// `caller-id-type`: how an outgoing INVITE carries the caller ID besides its From, as sofia
+    /// does: `rpid` (Remote-Party-ID, the default), `pid` (P-Preferred-Identity) or `none`.
+    public var callerIDType: CallerIDType { settings["caller-id-type"].flatMap { CallerIDType(rawValue: $0.lowercased()) } ?? .rpid }
+
     public func gateway(named name: String) -> GatewayDefinition? {
         gateways.first { $0.name == name }
     }
@@ -56,6 +60,10 @@ public struct SIPProfile: Hashable, Sendable {
         for (name, range, meaning) in checked {
             _ = settings.parameter(name)?.integer(in: range, meaning: meaning, into: &diagnostics)
         }
+        if let type = settings.parameter("caller-id-type"), CallerIDType(rawValue: type.value.lowercased()) == nil {
+            diagnostics.append(Diagnostic(.warning, at: type.location, element: "<param name=\"caller-id-type\">",
+                                          "\"\(type.value)\" is not rpid, pid or none; rpid is used"))
+        }
         var gateways: [GatewayDefinition] = []
         for container in element.children(named: "gateways") {
             for gatewayElement in container.children(named: "gateway") {
@@ -69,4 +77,9 @@ public struct SIPProfile: Hashable, Sendable {
         }
         return SIPProfile(name: name, settings: settings, gateways: gateways, location: element.location)
     }
+}
+
+/// Which header of an outgoing INVITE names the caller, besides its From.
+public enum CallerIDType: String, Hashable, Sendable {
+    case rpid, pid, none
 }

@@ -45,6 +45,10 @@ public final class GatewaySettings: Sendable {
     /// caller's own `sip_h_` variables, the others leg variables under the dial string's.
     public let outboundHeaderVariables: [String: String]
     public let outboundLegVariables: [String: String]
+    /// The outbound `p:NAME` variables, by NAME: fields of the leg's caller profile, which mod_sofia
+    /// sets last, over the dial string's `origination_caller_id_*` (`p:caller_id_number` is the
+    /// caller ID every call through the gateway presents).
+    public let outboundProfileVariables: [String: String]
     public let location: SourceLocation
 
     init(name: String, profile: String, registers: Bool, username: String, password: String, authUsername: String,
@@ -80,7 +84,8 @@ public final class GatewaySettings: Sendable {
         self.variables = variables
         let outbound = Dictionary(variables.filter { $0.direction != .inbound }.map { ($0.name, $0.value) }) { _, later in later }
         outboundHeaderVariables = outbound.filter { $0.key.hasPrefix("sip_h_") }
-        outboundLegVariables = outbound.filter { !$0.key.hasPrefix("sip_h_") }
+        outboundLegVariables = outbound.filter { !$0.key.hasPrefix("sip_h_") && !$0.key.hasPrefix("p:") }
+        outboundProfileVariables = Dictionary(outbound.filter { $0.key.hasPrefix("p:") }.map { (String($0.key.dropFirst(2)), $0.value) }) { $1 }
         self.location = location
     }
 

@@ -26,4 +26,23 @@ struct OutboundInviteTests {
     @Test func noSipHVariablesGiveNoHeaders() {
         #expect(OutboundInvite.headerVariables(["continue_on_fail": "true"], [:], [:]).isEmpty)
     }
+
+    /// Name and number each go their own way: a gateway's `p:` variable, then the leg's
+    /// `origination_caller_id_*`, an exported one, the caller's `effective_caller_id_*`, its own.
+    @Test func theCallerIDALegPresentsComesFieldByFieldFromTheStrongestSource() {
+        func presented(caller: [String: String] = [:], exports: [String: String] = [:], leg: [String: String] = [:],
+                       gateway: [String: String] = [:]) -> String {
+            let id = OutboundInvite.callerID(name: "Alice", number: "1000", callerVariables: caller, exports: exports,
+                                             legVariables: leg, profileVariables: gateway)
+            return "\(id.name) \(id.number)"
+        }
+        #expect(presented() == "Alice 1000")
+        #expect(presented(caller: ["effective_caller_id_number": "2000"]) == "Alice 2000")
+        #expect(presented(caller: ["effective_caller_id_name": "Desk", "effective_caller_id_number": "2000"],
+                          exports: ["origination_caller_id_number": "3000"]) == "Desk 3000")
+        #expect(presented(exports: ["origination_caller_id_number": "3000"], leg: ["origination_caller_id_number": "4000"]) == "Alice 4000")
+        #expect(presented(caller: ["effective_caller_id_name": "Desk"], leg: ["origination_caller_id_name": "Sales"],
+                          gateway: ["caller_id_number": "+15550100"]) == "Sales +15550100")
+        #expect(presented(leg: ["origination_caller_id_number": "4000"], gateway: ["caller_id_name": "Trunk"]) == "Trunk 4000")
+    }
 }

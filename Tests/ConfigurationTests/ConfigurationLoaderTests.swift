@@ -147,6 +147,20 @@ struct ConfigurationLoaderTests {
         #expect(unset.diagnostics.errors.isEmpty)
     }
 
+    @Test func callerIDTypeIsRpidUnlessSetAndAnUnknownOneIsReported() throws {
+        func profile(_ type: String?) throws -> (SIPProfile?, [String]) {
+            let setting = type.map { "<param name=\"caller-id-type\" value=\"\($0)\"/>" } ?? ""
+            let (configuration, _) = try load(["conf/sip_profiles/p.xml": "<profile name=\"p\"><settings>\(setting)</settings></profile>"])
+            return (configuration.profile(named: "p"), configuration.diagnostics.map(\.message))
+        }
+        #expect(try profile(nil).0?.callerIDType == .rpid)
+        #expect(try profile("PID").0?.callerIDType == .pid)
+        #expect(try profile("none").0?.callerIDType == CallerIDType.none)
+        let (unknown, messages) = try profile("pai")
+        #expect(unknown?.callerIDType == .rpid)
+        #expect(messages.contains("\"pai\" is not rpid, pid or none; rpid is used"))
+    }
+
     @Test func everyBrokenFileIsReportedInOneRun() throws {
         let (configuration, _) = try load([
             "conf/autoload_configs/distributor.conf.xml": "<configuration name=\"distributor.conf\"><lists>",

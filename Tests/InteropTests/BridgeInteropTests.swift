@@ -323,6 +323,60 @@ struct GuardInteropTests {
         #expect(client.api("sofia status gateway carrier2").contains("FailedCallsIN\t1\n"))
     }
 
+    /// What a carrier is shown as the caller, as sofia sends it: the display name in the From
+    /// (whose user stays the gateway's own) and the number in a Remote-Party-ID. Here the leg's
+    /// `origination_caller_id_number` beats the caller's `effective_caller_id_number`; through a
+    /// gateway with `p:caller_id_number`, that wins, and `sip_cid_type=pid` sends
+    /// P-Preferred-Identity instead.
+    @Test func theGatewaySeesTheCallerIDTheDialplanChose() throws {
+        func traced() throws -> (server: Sipp.Server, messages: String) {
+            let messages = NSTemporaryDirectory() + "cid-" + UUID().uuidString + ".log"
+            return (try Sipp.Server(scenario: "gateway_uas", arguments: ["-trace_msg", "-message_file", messages]), messages)
+        }
+        let (target, branded) = (try traced(), try traced())
+        defer {
+            target.server.stop()
+            branded.server.stop()
+            for file in [target.messages, branded.messages] { try? FileManager.default.removeItem(atPath: file) }
+        }
+        func gateway(_ name: String, _ port: Int, _ extra: String = "") -> String {
+            "<include><gateway name=\"\(name)\"><param name=\"proxy\" value=\"127.0.0.1:\(port)\"/><param name=\"register\" value=\"false\"/>\(extra)</gateway></include>"
+        }
+        let service = try ServiceProcess(files: [
+            "conf/sip_profiles/external/target.xml": gateway("target", target.server.port),
+            "conf/sip_profiles/external/branded.xml": gateway("branded", branded.server.port, """
+                <variables><variable name="p:caller_id_number" value="+15550100" direction="outbound"/></variables>
+                """),
+            "dialplan/default.xml": """
+                <include><context name="default">
+                  <extension name="plain"><condition field="destination_number" expression="^9981$">
+                    <action application="set" data="effective_caller_id_name=Front Desk"/>
+                    <action application="set" data="effective_caller_id_number=2000"/>
+                    <action application="bridge" data="{origination_caller_id_number=+4930123}sofia/gateway/target/1004"/>
+                  </condition></extension>
+                  <extension name="branded"><condition field="destination_number" expression="^9982$">
+                    <action application="set" data="effective_caller_id_number=2000"/>
+                    <action application="bridge" data="{sip_cid_type=pid}sofia/gateway/branded/1004"/>
+                  </condition></extension>
+                </context></include>
+                """,
+        ], profileSettings: "<param name=\"timer-T1\" value=\"100\"/>")
+        defer { service.stop() }
+        for number in ["9981", "9982"] {
+            let result = try Sipp.run(scenario: "uac_call", port: service.sipPort, calls: 1, arguments: ["-s", number], limit: 30)
+            #expect(result.statistic("SuccessfulCall(C)") == 1, "\(result)\n\(service.log)")
+        }
+        let plain = (try? String(contentsOfFile: target.messages, encoding: .utf8)) ?? ""
+        let host = "127.0.0.1:\(target.server.port)"
+        #expect(plain.contains("From: \"Front Desk\" <sip:FreeSWITCH@\(host)>;tag="), "\(plain)")
+        #expect(plain.contains("Remote-Party-ID: \"Front Desk\"<sip:+4930123@\(host)>;party=calling;screen=no;privacy=off\r\n"))
+        let viaBranded = (try? String(contentsOfFile: branded.messages, encoding: .utf8)) ?? ""
+        let brandedHost = "127.0.0.1:\(branded.server.port)"
+        #expect(viaBranded.contains("From: \"Caller\" <sip:FreeSWITCH@\(brandedHost)>;tag="), "\(viaBranded)")
+        #expect(viaBranded.contains("P-Preferred-Identity: \"Caller\" <sip:+15550100@\(brandedHost)>\r\nPrivacy: none\r\n"))
+        #expect(viaBranded.contains("INVITE sip:") && !viaBranded.contains("Remote-Party-ID"))
+    }
+
     @Test func refusedBeforeTheDialplan() throws {
         let service = try ServiceProcess(files: [
             "conf/autoload_configs/acl.conf.xml": """
