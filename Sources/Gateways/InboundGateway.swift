@@ -15,12 +15,14 @@ public struct InboundGateway: Sendable {
         // Without a Request-URI user, the destination is the To user, as for any call.
         let user = requestURI.user ?? toUser ?? ""
         // mod_sofia looks for `gw+` anywhere in the user but reads the name from its fourth character.
-        if user.containsBytes(of: "gw+"), let settings = gateway(String(user.dropFirst(3))) {
+        let byName = user.containsBytes(of: "gw+")
+        if byName, let settings = gateway(String(user.dropFirst(3))) {
             return InboundGateway(settings: settings, destination: destination(settings.extension, byName: true, user: user, toUser: toUser))
         }
         if let name = requestURI.parameters.value("gw"), let settings = gateway(name) {
-            // A `gw=` match uses the extension only when it was configured, not the username.
-            let target = settings.extensionParameter.map { destination($0, byName: false, user: user, toUser: toUser) } ?? user
+            // A `gw=` match uses the extension only when it was configured, not the username;
+            // `auto` still counts the `gw+` of a user whose name matched nothing, as sofia does.
+            let target = settings.extensionParameter.map { destination($0, byName: byName, user: user, toUser: toUser) } ?? user
             return InboundGateway(settings: settings, destination: target)
         }
         return nil

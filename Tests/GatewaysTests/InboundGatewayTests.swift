@@ -66,6 +66,8 @@ struct InboundGatewayTests {
         #expect(try find("sip:1234@127.0.0.1;gw=nope", in: gateways) == nil)
         // An unknown gw+ name falls back to a known gw= parameter, as mod_sofia does.
         #expect(try find("sip:gw+nope@127.0.0.1;gw=fixed", in: gateways)?.settings.name == "fixed")
+        // There, `auto` reads the To user, as after any `gw+`.
+        #expect(try find("sip:gw+nope@127.0.0.1;gw=auto", in: gateways)?.destination == "4001")
     }
 
     @Test func inboundVariablesGoOnTheCallAndOutboundOnesOnItsLegs() throws {
