@@ -14,7 +14,7 @@ enum OutboundInvite {
         let callerIDNumber: String
         let callerIDName: String
         /// The header that carries the caller ID besides the From.
-        var callerIDType: CallerIDType = .rpid
+        let callerIDType: CallerIDType
         /// The `X-Name` headers of `sip_h_X-Name` variables, from `headerVariables(_:)`.
         let headers: [(name: String, value: String)]
     }

@@ -78,8 +78,3 @@ public struct SIPProfile: Hashable, Sendable {
         return SIPProfile(name: name, settings: settings, gateways: gateways, location: element.location)
     }
 }
-
-/// Which header of an outgoing INVITE names the caller, besides its From.
-public enum CallerIDType: String, Hashable, Sendable {
-    case rpid, pid, none
-}

@@ -6,4 +6,3 @@ public func switchTrue(_ value: String?) -> Bool {
     default: return Int(value).map { $0 != 0 } ?? false
     }
 }
-

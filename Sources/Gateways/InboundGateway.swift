@@ -28,8 +28,9 @@ public struct InboundGateway: Sendable {
         return nil
     }
 
-    /// `auto_to_user` is the To user; `auto` is the To user after a `gw+` match and leaves the
-    /// Request-URI user after a `gw=` one; anything else is the destination itself.
+    /// `auto_to_user` is the To user; `auto` is the To user when the Request-URI user holds `gw+`
+    /// (`byName`, whether or not its name matched) and that user otherwise; anything else is the
+    /// destination itself.
     private static func destination(_ extension: String, byName: Bool, user: String, toUser: String?) -> String {
         switch `extension`.lowercased() {
         case "auto_to_user": return toUser ?? user

@@ -46,7 +46,8 @@ public struct TransactionTimers: Hashable, Sendable {
     public var transactionTimeout: Duration { Self.duration(UInt64(t1Milliseconds) * 64) }
 
     /// Built from its components: `Duration.milliseconds(_:)` and `Duration * Int` are generic
-    /// and go through 128-bit arithmetic, on every transaction's start and reply.
+    /// over any integer, and their conversions showed in profiles of every transaction's start
+    /// and reply.
     private static func duration(_ milliseconds: some FixedWidthInteger) -> Duration {
         let milliseconds = UInt64(milliseconds)
         return Duration(secondsComponent: Int64(milliseconds / 1000), attosecondsComponent: Int64(milliseconds % 1000) * 1_000_000_000_000_000)

@@ -1,5 +1,4 @@
 import Logging
-import Metrics
 import NIOCore
 import Synchronization
 
@@ -8,19 +7,15 @@ import Synchronization
 final class TCPAdmission: Sendable {
     private let perAddress: Int
     private let open = Mutex<[String: Int]>([:])
-    private let logger: Logger
-    private let refused: Counter
-    private let refusedTotal = Atomic<Int>(0)
-    private let reports = LogThrottle()
+    private let refusals: RefusalTally
 
     /// `perAddress` 0 accepts any number.
     init(perAddress: Int, profile: String, logger: Logger) {
         self.perAddress = perAddress
-        self.logger = logger
-        refused = Counter(label: "sip_tcp_connections_refused_total", dimensions: [("profile", profile)])
+        refusals = RefusalTally(metric: "sip_tcp_connections_refused_total", profile: profile, logger: logger)
     }
 
-    var refusedCount: Int { refusedTotal.load(ordering: .relaxed) }
+    var refusedCount: Int { refusals.count }
 
     /// Whether `channel`, just accepted, may stay open; counted until it closes.
     func admit(_ channel: any Channel) -> Bool {
@@ -31,10 +26,8 @@ final class TCPAdmission: Sendable {
             return true
         }
         guard admitted else {
-            let total = refusedTotal.add(1, ordering: .relaxed).newValue
-            refused.increment()
-            if reports.allows() {
-                logger.warning("TCP: refusing connections from \(address), which has \(perAddress) open (tcp-connections-per-address); \(total) refused since start; counted in sip_tcp_connections_refused_total")
+            refusals.record { total in
+                "TCP: refusing connections from \(address), which has \(perAddress) open (tcp-connections-per-address); \(total) refused since start; counted in sip_tcp_connections_refused_total"
             }
             return false
         }
