@@ -5,7 +5,9 @@ Runs each given `distributor` binary in turn (alternating, `--rounds` times) beh
 sipp caller and two sipp gateways on 127.0.0.1, at one fixed rate for a bounded time, and
 prints the user and system CPU seconds each spent per 1,000 answered calls (from
 /proc/<pid>/stat). The ratio between builds measured in one run is what to read: the machine's
-noise is about +-5%, so a change worth less than that needs a profile instead.
+noise is about +-5%, so a change worth less than that needs a profile instead, or
+bench/allocations.py. Noisy neighbours only ever add time, so after the rounds each binary's
+lowest figures are printed too: with several rounds, those are the ones to compare.
 
     python3 bench/cpu-ab.py --rate 2500 --seconds 12 .build/release/distributor /tmp/other-build
 """
@@ -35,6 +37,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=2)
     arguments = parser.parse_args()
+    lowest = {}
     for round_number in range(arguments.rounds):
         for binary in arguments.binaries:
             os.environ["DIST"] = os.path.abspath(binary)
@@ -43,9 +46,13 @@ def main():
                 run = call_rate.call(25085, arguments.rate, arguments.seconds, work)
                 user_after, system_after = user_and_system_seconds(serve.pid)
             per = 1000 / max(1, run["ok"])
+            user, system = (user_after - user_before) * per, (system_after - system_before) * per
+            best = lowest.get(binary, (user, system, user + system))
+            lowest[binary] = (min(best[0], user), min(best[1], system), min(best[2], user + system))
             print(f"round {round_number + 1} {binary}: {run['ok']}/{run['calls']} answered, {run['retrans']} retransmissions; "
-                  f"user {(user_after - user_before) * per:.3f}, system {(system_after - system_before) * per:.3f} CPU s per 1,000 calls",
-                  flush=True)
+                  f"user {user:.3f}, system {system:.3f} CPU s per 1,000 calls", flush=True)
+    for binary, (user, system, total) in lowest.items():
+        print(f"lowest of {arguments.rounds} rounds, {binary}: user {user:.3f}, system {system:.3f}, total {total:.3f} CPU s per 1,000 calls")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,11 @@ struct ByteText {
         return try result.get()
     }
 
+    /// Calls `body` with bytes borrowed for the length of the call (a datagram in NIO's buffer).
+    static func reading<Result, Failure>(_ bytes: UnsafeRawBufferPointer, _ body: (ByteText) throws(Failure) -> Result) throws(Failure) -> Result {
+        try body(ByteText(bytes.assumingMemoryBound(to: UInt8.self)))
+    }
+
     /// Calls `body` with the UTF-8 bytes of `text`, valid until it returns.
     static func reading<Result, Failure>(_ text: String, _ body: (ByteText) throws(Failure) -> Result) throws(Failure) -> Result {
         var text = text

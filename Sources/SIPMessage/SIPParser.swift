@@ -21,6 +21,11 @@ public enum SIPParser {
     }
 
     public static func parse(_ bytes: [UInt8], framing: Framing = .datagram) -> Result {
+        bytes.withUnsafeBytes { parse($0, framing: framing) }
+    }
+
+    /// The message in bytes it only borrows: what it returns owns copies of what it keeps.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, framing: Framing = .datagram) -> Result {
         guard bytes.count <= maximumMessageSize else {
             return .invalid(SIPParseError("message larger than \(maximumMessageSize) bytes", status: 513), request: nil)
         }

@@ -312,7 +312,7 @@ public final class SIPStack: Sendable {
     private static let responsePrefix = Array("SIP/".utf8)
 
     /// `queue`: the receiving socket's load, read for a datagram that starts like an INVITE.
-    func receive(_ bytes: [UInt8], from peer: SIPPeer, framing: SIPParser.Framing, queue: ReceiveQueueLoad? = nil) {
+    func receive(_ bytes: UnsafeRawBufferPointer, from peer: SIPPeer, framing: SIPParser.Framing, queue: ReceiveQueueLoad? = nil) {
         if let rateGuard, !bytes.starts(with: Self.responsePrefix), !rateGuard.admit(from: peer) { return }
         switch SIPParser.parse(bytes, framing: framing) {
         case .invalid(let error, let partial):

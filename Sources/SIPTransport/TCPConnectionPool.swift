@@ -121,7 +121,7 @@ final class TCPHandler: ChannelInboundHandler, @unchecked Sendable {
         while let output = framer.next() {
             switch output {
             case .message(let bytes):
-                stack.receive(bytes, from: peer, framing: .stream)
+                bytes.withUnsafeBytes { stack.receive($0, from: peer, framing: .stream) }
             case .keepAlive:
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: [0x0D, 0x0A])), promise: nil)
             case .failure(let reason):

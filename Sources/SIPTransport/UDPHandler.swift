@@ -17,12 +17,14 @@ final class UDPHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let bytes = Array(envelope.data.readableBytesView)
-        // A lone CRLF keep-alive or empty datagram carries nothing to answer.
-        guard bytes.contains(where: { $0 != 0x0D && $0 != 0x0A }) else { return }
-        // Only an INVITE can be refused for overload, so only then is the queue read.
-        let queue = bytes.starts(with: Self.invitePrefix) ? probe?.read() : nil
-        stack.receive(bytes, from: SIPPeer(transport: .udp, address: envelope.remoteAddress), framing: .datagram, queue: queue)
+        // Parsed where NIO read it: the message keeps copies of what it needs.
+        envelope.data.withUnsafeReadableBytes { bytes in
+            // A lone CRLF keep-alive or empty datagram carries nothing to answer.
+            guard bytes.contains(where: { $0 != 0x0D && $0 != 0x0A }) else { return }
+            // Only an INVITE can be refused for overload, so only then is the queue read.
+            let queue = bytes.starts(with: Self.invitePrefix) ? probe?.read() : nil
+            stack.receive(bytes, from: SIPPeer(transport: .udp, address: envelope.remoteAddress), framing: .datagram, queue: queue)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
