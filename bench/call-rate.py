@@ -3,7 +3,9 @@
 dispatcher, and through `distributor serve`, with the same sipp caller, in one run, on 127.0.0.1.
 
 For each system the offered rate steps up until calls fail (more than 0.1% failed or
-retransmitted); the highest clean rate is held for --seconds. Reported per system: that rate,
+retransmitted); the highest clean rate is held for --seconds. The systems step together, each
+in turn at every rate, so that the machine's noisy spells weigh on all of them alike; the
+latency and overload runs then start each box afresh. Reported per system: that rate,
 INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
 and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
 counted once, not once per process). Kamailio and the distributor each run at every worker count in --workers
@@ -24,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, percentile
+from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, bundled_tree, percentile
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -119,39 +121,85 @@ def call(port, rate, seconds, cwd, latency=False):
             "retrans": value("Retransmissions(C)"), "latencies": sorted(latencies)}
 
 
-def measure(name, port, rates, seconds, cwd, middle=None):
-    pids = children(middle.pid) if middle else []
-    best, best_run, cpu_per_1000, memory = 0, None, float("nan"), 0
+class System:
+    """One way through the rig: sipp straight to a gateway (no middle box), or a middle box that
+    `launch` starts fresh on `port`."""
+
+    def __init__(self, name, port, launch=None, workers=None):
+        self.name, self.port, self.launch, self.workers = name, port, launch, workers
+        self.process = None
+        self.best, self.cpu, self.memory = 0, float("nan"), 0
+        self.stepping = True
+
+    def start(self):
+        if self.launch and (self.process is None or self.process.poll() is not None):
+            self.process = self.launch()
+
+    def stop(self):
+        stop(self.process)
+        self.process = None
+
+    def pids(self):
+        return children(self.process.pid) if self.process else []
+
+
+def step(systems, rates, seconds, cwd):
+    """Every system at each rate in turn, interleaved, until each has a run that is not clean:
+    a noisy neighbour's few minutes then weigh on all of them alike, not on whichever ran then.
+    A system that failed is stopped at once, so that its backlog (transactions that linger up
+    to 64 s) costs the others nothing; the later runs start it afresh."""
+    for system in systems:
+        system.start()
+    time.sleep(3)
     for rate in rates:
-        before = cpu_seconds(pids)
-        run = call(port, rate, seconds, cwd)
-        used = cpu_seconds(pids) - before
-        clean = run["ok"] == run["calls"] and run["failed"] <= run["calls"] * 0.001 and run["retrans"] <= run["calls"] * 0.001
-        print(f"  {name}: {rate}/s offered: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
-              f"{run['retrans']} retransmissions{'' if clean else '  <- not clean'}", flush=True)
-        if not clean:
-            # Let the middle box drain the failed run's backlog before the latency run: a
-            # transaction may time out 64*T1 (32 s) after it began and then linger 32 s more
-            # (Timers J, L, M); expiring that tail during the latency run measured the overload.
-            time.sleep(70)
-            break
-        best, best_run = rate, run
-        if middle:
-            cpu_per_1000 = used / run["ok"] * 1000
-            memory = pss_kib(pids)
-    latency = call(port, max(1, best // 2), min(seconds, 10), cwd, latency=True)["latencies"] if best else []
-    # Overload: twice the sustained rate. A box that sheds load keeps completing calls near its
-    # capacity; one that collapses completes few, and keeps retransmissions going long after.
-    overload = None
-    if middle and best:
-        started = time.monotonic()
-        run = call(port, 2 * best, seconds, cwd)
-        overload = {"offered": 2 * best, "completed": run["ok"] / seconds, "failed": run["failed"], "retrans": run["retrans"],
-                    "wall": time.monotonic() - started}
-        print(f"  {name}: {2 * best}/s offered (overload): {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
-              f"{run['retrans']} retransmissions, {overload['wall']:.0f} s", flush=True)
-    return {"name": name, "rate": best, "mean": sum(latency) / len(latency) if latency else float("nan"), "p50": percentile(latency, 0.5), "p90": percentile(latency, 0.9),
-            "p99": percentile(latency, 0.99), "cpu": cpu_per_1000, "memory": memory, "overload": overload}
+        for system in [system for system in systems if system.stepping]:
+            pids = system.pids()
+            before = cpu_seconds(pids)
+            run = call(system.port, rate, seconds, cwd)
+            used = cpu_seconds(pids) - before
+            clean = run["ok"] == run["calls"] and run["failed"] <= run["calls"] * 0.001 and run["retrans"] <= run["calls"] * 0.001
+            print(f"  {system.name}: {rate}/s offered: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
+                  f"{run['retrans']} retransmissions{'' if clean else '  <- not clean'}", flush=True)
+            if not clean:
+                system.stepping = False
+                system.stop()
+                continue
+            system.best = rate
+            if pids:
+                system.cpu = used / run["ok"] * 1000
+                system.memory = pss_kib(pids)
+    for system in systems:
+        system.stop()
+
+
+def distributors_of(systems):
+    return [system for system in systems if system.launch and "distributor" in system.name]
+
+
+def latency_and_overload(system, seconds, cwd):
+    """On a fresh box: INVITE-to-200 latency at half the sustained rate, then twice that rate
+    for `seconds`. A box that sheds load keeps completing calls near its capacity; one that
+    collapses completes few, and keeps retransmissions going long after."""
+    system.start()
+    time.sleep(3)
+    try:
+        half = max(1, system.best // 2)
+        call(system.port, half, 3, cwd)  # warm-up
+        latency = call(system.port, half, min(seconds, 10), cwd, latency=True)["latencies"] if system.best else []
+        overload = None
+        if system.launch and system.best:
+            started = time.monotonic()
+            run = call(system.port, 2 * system.best, seconds, cwd)
+            overload = {"offered": 2 * system.best, "completed": run["ok"] / seconds, "failed": run["failed"], "retrans": run["retrans"],
+                        "wall": time.monotonic() - started}
+            print(f"  {system.name}: {2 * system.best}/s offered (overload): {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
+                  f"{run['retrans']} retransmissions, {overload['wall']:.0f} s", flush=True)
+    finally:
+        system.stop()
+    return {"name": system.name, "rate": system.best, "workers": system.workers,
+            "mean": sum(latency) / len(latency) if latency else float("nan"), "p50": percentile(latency, 0.5),
+            "p90": percentile(latency, 0.9), "p99": percentile(latency, 0.99), "cpu": system.cpu, "memory": system.memory,
+            "overload": overload}
 
 
 def main():
@@ -182,78 +230,63 @@ def main():
             gateways[:] = [start_gateway(25091, 27000, work), start_gateway(25092, 27100, work)]
             time.sleep(1)
 
-        if "ceiling" in systems:
-            print("sipp -> sipp gateway (ceiling)", flush=True)
-            fresh_gateways()
-            results.append(measure("sipp -> sipp (ceiling)", 25091, rates, options.seconds, work))
-
-        # Each middle box at each worker count: Kamailio's children, our event-loop threads. On a
-        # box whose cores the sipp processes share, fewer workers can carry more.
-        for workers in (counts if "kamailio" in systems else []):
-            print(f"sipp -> Kamailio dispatcher (children={workers}) -> 2 sipp gateways", flush=True)
-            fresh_gateways()
+        def kamailio_launcher(workers, port):
             config = open(os.path.join(ROOT, "bench", "kamailio-dispatcher.cfg")).read()
             listing = os.path.join(work, "dispatcher.list")
             open(listing, "w").write("1 sip:127.0.0.1:25091 0 0 weight=50\n1 sip:127.0.0.1:25092 0 0 weight=50\n")
-            config = config.replace("BENCH_PORT", "25080").replace("BENCH_LIST", listing).replace("BENCH_CHILDREN", str(workers))
-            open(os.path.join(work, "kamailio.cfg"), "w").write(config)
-            os.makedirs(os.path.join(work, "kamailio-run"), exist_ok=True)
-            kamailio = subprocess.Popen(["kamailio", "-f", os.path.join(work, "kamailio.cfg"), "-DD", "-E", "-x", "tlsf",
-                                         "-m", "4096", "-M", "64", "-Y", os.path.join(work, "kamailio-run")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(3)
-            try:
-                kamailios.append(measure(f"sipp -> Kamailio (children={workers}) -> sipp", 25080, rates, options.seconds, work, kamailio))
-            finally:
-                stop(kamailio)
+            config = config.replace("BENCH_PORT", str(port)).replace("BENCH_LIST", listing).replace("BENCH_CHILDREN", str(workers))
+            path = os.path.join(work, f"kamailio-{workers}.cfg")
+            open(path, "w").write(config)
+            run_directory = os.path.join(work, f"kamailio-run-{workers}")
+            os.makedirs(run_directory, exist_ok=True)
+            return lambda: subprocess.Popen(["kamailio", "-f", path, "-DD", "-E", "-x", "tlsf", "-m", "4096", "-M", "64", "-Y", run_directory],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-        tree = os.path.join(work, "tree")
-        shutil.copytree(os.path.join(ROOT, "conf"), os.path.join(tree, "conf"))
-        shutil.copytree(os.path.join(ROOT, "dialplan"), os.path.join(tree, "dialplan"))
-        for number in (1, 2):
-            path = os.path.join(tree, "conf", "sip_profiles", "external", f"gw{number}.xml")
-            text = open(path).read().replace(f"127.0.0.1:509{number}", f"127.0.0.1:2509{number}").replace('"ping" value="25"', '"ping" value="5"')
-            open(path, "w").write(text)
-        for path, old, new in [(os.path.join(tree, "conf", "vars.xml"), "external_sip_port=5080", "external_sip_port=25085"),
-                               (os.path.join(tree, "conf", "autoload_configs", "event_socket.conf.xml"), 'value="8021"', 'value="28021"'),
-                               # One sipp caller is one source: the per-source limit would cap it.
-                               (os.path.join(tree, "conf", "sip_profiles", "external.xml"), 'name="rate-limit-requests" value="1000"', 'name="rate-limit-requests" value="0"')]:
-            text = open(path).read()
-            open(path, "w").write(text.replace(old, new))
+        def distributor_launcher(workers, port):
+            tree = os.path.join(work, f"tree-{workers}")
+            bundled_tree(tree, port, 28020 + workers, 28080 + workers, (25091, 25092))
+            for number in (1, 2):
+                path = os.path.join(tree, "conf", "sip_profiles", "external", f"gw{number}.xml")
+                text = open(path).read()
+                open(path, "w").write(text.replace('"ping" value="25"', '"ping" value="5"'))  # as Kamailio's ds_ping_interval
+            return lambda: subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve", "--conf", os.path.join(tree, "conf"),
+                                             "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning", "--threads", str(workers)],
+                                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"serve-{workers}.log"), "w"))
 
-        def start_ours(workers):
-            process = subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve", "--conf", os.path.join(tree, "conf"),
-                                        "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning", "--threads", str(workers)],
-                                       stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
-            time.sleep(3)
-            return process
-
-        for workers in (counts if "distributor" in systems else []):
-            print(f"sipp -> distributor serve (--threads {workers}) -> 2 sipp gateways", flush=True)
+        # Each middle box at each worker count (Kamailio's children, our event-loop threads), all
+        # stepped together. On a box whose cores the sipp processes share, fewer workers can carry more.
+        everything = []
+        if "ceiling" in systems:
+            everything.append(System("sipp -> sipp (ceiling)", 25091))
+        for index, workers in enumerate(counts if "kamailio" in systems else []):
+            everything.append(System(f"sipp -> Kamailio (children={workers}) -> sipp", 25080 + index, kamailio_launcher(workers, 25080 + index), workers))
+        for index, workers in enumerate(counts if "distributor" in systems else []):
+            everything.append(System(f"sipp -> distributor (--threads {workers}) -> sipp", 25085 + index, distributor_launcher(workers, 25085 + index), workers))
+        print("stepping the rate: " + ", ".join(system.name for system in everything), flush=True)
+        fresh_gateways()
+        step(everything, rates, options.seconds, work)
+        for system in everything:
+            print(f"{system.name}: latency at half its rate, then overload", flush=True)
             fresh_gateways()
-            ours = start_ours(workers)
-            try:
-                result = measure(f"sipp -> distributor (--threads {workers}) -> sipp", 25085, rates, options.seconds, work, ours)
-                result["workers"] = workers
-                distributors.append(result)
-            finally:
-                stop(ours)
+            result = latency_and_overload(system, options.seconds, work)
+            (results if system.launch is None else kamailios if "Kamailio" in system.name else distributors).append(result)
 
         # The issue's last target: no failed call at 80% of the sustained rate for 60 s, twice,
         # on a fresh service with the thread count that sustained the most.
-        best = max(distributors, key=lambda result: result["rate"], default={"rate": 0, "workers": 1})
-        confirm_rate = best["rate"] * 8 // 10 if len(systems) == 3 else 0
+        best = max(distributors_of(everything), key=lambda system: system.best, default=None)
+        confirm_rate = best.best * 8 // 10 if best and len(systems) == 3 else 0
         if confirm_rate:
             fresh_gateways()
-            ours = start_ours(best["workers"])
+            best.start()
+            time.sleep(3)
             try:
                 for _ in range(2):
-                    run = call(25085, confirm_rate, 60, work)
+                    run = call(best.port, confirm_rate, 60, work)
                     print(f"  distributor at 80%: {confirm_rate}/s for 60 s: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
                           f"{run['retrans']} retransmissions", flush=True)
-                    confirmations.append((confirm_rate, best["workers"], run))
+                    confirmations.append((confirm_rate, best.workers, run))
             finally:
-                stop(ours)
+                best.stop()
     finally:
         for gateway in gateways:
             stop(gateway)
@@ -273,7 +306,8 @@ def main():
         f"One run of `bench/call-rate.py --rates {options.rates} --seconds {options.seconds} --workers {options.workers}` on {os.uname().nodename} "
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Loopback only; the same sipp caller "
         "(INVITE with SDP, 100/180/200, ACK, 0-100 ms hold, BYE) and two sipp gateways. Each middle box runs at each worker "
-        "count (Kamailio's `children`, our `--threads`); the ratios take each one's best.", "",
+        "count (Kamailio's `children`, our `--threads`); the ratios take each one's best. The systems step through the "
+        "rates together, each in turn at every rate, so that the machine's noisy spells weigh on all of them alike.", "",
         "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | PSS MiB after that rate | at twice that rate: completed calls/s, retransmissions |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
