@@ -156,6 +156,7 @@ def step(systems, rates, seconds, cwd):
             pids = system.pids()
             before = cpu_seconds(pids)
             run = call(system.port, rate, seconds, cwd)
+            memory = pss_kib(pids)
             # The box's work for these calls goes on after the last BYE: transactions expire
             # up to 32 s later (Timers J, L, M), Kamailio's after its wait timer. Waited for
             # and counted here, it neither lands on the next system's run nor goes missing.
@@ -171,7 +172,7 @@ def step(systems, rates, seconds, cwd):
             system.best = rate
             if pids:
                 system.cpu = used / run["ok"] * 1000
-                system.memory = pss_kib(pids)
+                system.memory = memory
     for system in systems:
         system.stop()
 
@@ -301,7 +302,8 @@ def main():
     if len(systems) < 3:
         for result in results + kamailios + distributors:
             overload = result["overload"]
-            print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls"
+            print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls, "
+                  f"latency at half rate mean {result['mean']:.2f} ms, p99 {result['p99']:.1f} ms"
                   + (f"; at {overload['offered']}/s, {overload['completed']:.0f} calls/s completed" if overload else ""))
         return
     ceiling = results[0]
