@@ -18,7 +18,6 @@ final class TimerWheel: Sendable {
     static let resolution = TimeAmount.milliseconds(10)
     static let slotCount = 4096
     static let sectionCount = 16
-    static let firstSlotCapacity = 8
 
     private final class Section: Sendable {
         let state = Mutex(State())
@@ -60,9 +59,6 @@ final class TimerWheel: Sendable {
         let ticks = max(1, (milliseconds + 9) / 10)
         sections[key.bucket(of: Self.sectionCount)].state.withLock { state in
             let slot = (state.current + ticks) % Self.slotCount
-            // A slot under load gets several timers per turn: growing its array from one place
-            // would reallocate it at each doubling. It is dropped once the slot comes round.
-            if state.slots[slot].capacity == 0 { state.slots[slot].reserveCapacity(Self.firstSlotCapacity) }
             state.slots[slot].append(Timer(key: key, timer: timer, id: id, rounds: (ticks - 1) / Self.slotCount))
         }
     }
