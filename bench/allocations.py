@@ -56,9 +56,11 @@ def count(pid, run):
     """Mallocs made by `pid` while `run()` runs (perf stops on SIGINT and prints its count)."""
     counter = subprocess.Popen(["perf", "stat", "-x", ",", "-e", PROBE, "-p", str(pid)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    result = run()
-    counter.send_signal(2)
-    _, report = counter.communicate(timeout=60)
+    try:
+        result = run()
+    finally:
+        counter.send_signal(2)
+        _, report = counter.communicate(timeout=60)
     for line in report.splitlines():
         fields = line.split(",")
         if len(fields) > 2 and PROBE in fields[2] and fields[0].isdigit():
@@ -71,9 +73,11 @@ def sites(pid, run, work):
     data = os.path.join(work, "malloc.data")
     recorder = subprocess.Popen(["perf", "record", "-q", "-e", PROBE, "-g", "-o", data, "-p", str(pid)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    result = run()
-    recorder.send_signal(2)
-    recorder.wait(120)
+    try:
+        result = run()
+    finally:
+        recorder.send_signal(2)
+        recorder.wait(120)
     script = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym"], capture_output=True, text=True).stdout
     stacks = collections.Counter(tuple(line.split(None, 1)[1] for line in block.strip().splitlines() if len(line.split(None, 1)) == 2)
                                  for block in script.split("\n\n") if block.strip())

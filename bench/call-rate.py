@@ -95,6 +95,8 @@ def pss_kib(pids):
 
 def call(port, rate, seconds, cwd, latency=False):
     stats = os.path.join(cwd, f"stats-{port}-{rate}.csv")
+    if os.path.exists(stats):
+        os.remove(stats)
     for old in glob.glob(os.path.join(cwd, "*_rtt.csv")):
         os.remove(old)
     calls = rate * seconds
@@ -143,7 +145,7 @@ class System:
         return children(self.process.pid) if self.process else []
 
 
-def step(systems, rates, seconds, cwd):
+def step(systems, rates, seconds, cwd, fresh_gateways):
     """Every system at each rate in turn, interleaved, until each has a run that is not clean:
     a noisy neighbour's few minutes then weigh on all of them alike, not on whichever ran then.
     A system that failed is stopped at once, so that its backlog (transactions that linger up
@@ -152,16 +154,16 @@ def step(systems, rates, seconds, cwd):
         system.start()
     time.sleep(3)
     for rate in rates:
+        if not any(system.stepping for system in systems):
+            break
+        # New gateways at each rate: sipp's own time limit never runs out mid-step, and the
+        # dead calls a failed run left in them weigh on no one after it.
+        fresh_gateways()
         for system in [system for system in systems if system.stepping]:
             pids = system.pids()
             before = cpu_seconds(pids)
             run = call(system.port, rate, seconds, cwd)
             memory = pss_kib(pids)
-            # The box's work for these calls goes on after the last BYE: transactions expire
-            # up to 32 s later (Timers J, L, M), Kamailio's after its wait timer. Waited for
-            # and counted here, it neither lands on the next system's run nor goes missing.
-            time.sleep(system.tail)
-            used = cpu_seconds(pids) - before
             clean = run["ok"] == run["calls"] and run["failed"] <= run["calls"] * 0.001 and run["retrans"] <= run["calls"] * 0.001
             print(f"  {system.name}: {rate}/s offered: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
                   f"{run['retrans']} retransmissions{'' if clean else '  <- not clean'}", flush=True)
@@ -169,6 +171,11 @@ def step(systems, rates, seconds, cwd):
                 system.stepping = False
                 system.stop()
                 continue
+            # The box's work for these calls goes on after the last BYE: transactions expire
+            # up to 32 s later (Timers J, L, M), Kamailio's after its wait timer. Waited for
+            # and counted here, it neither lands on the next system's run nor goes missing.
+            time.sleep(system.tail)
+            used = cpu_seconds(pids) - before
             system.best = rate
             if pids:
                 system.cpu = used / run["ok"] * 1000
@@ -185,9 +192,9 @@ def latency_and_overload(system, seconds, cwd):
     """On a fresh box: INVITE-to-200 latency at half the sustained rate, then twice that rate
     for `seconds`. A box that sheds load keeps completing calls near its capacity; one that
     collapses completes few, and keeps retransmissions going long after."""
-    system.start()
-    time.sleep(3)
     try:
+        system.start()
+        time.sleep(3)
         half = max(1, system.best // 2)
         call(system.port, half, 3, cwd)  # warm-up
         latency = call(system.port, half, min(seconds, 10), cwd, latency=True)["latencies"] if system.best else []
@@ -224,10 +231,14 @@ def main():
                    stdout=subprocess.DEVNULL)
     work = tempfile.mkdtemp(prefix="call-rate-")
     counts = [int(count) for count in options.workers.split(",")]
-    systems = options.systems.split(",")
+    if len(set(counts)) != len(counts) or len(counts) > 5:
+        sys.exit("--workers: at most five different counts (each box gets ports by its place in the list)")
+    systems = set(options.systems.split(","))
+    complete = {"ceiling", "kamailio", "distributor"} <= systems
     results, kamailios, distributors = [], [], []
     confirmations = []
     gateways = []
+    everything = []
     try:
         def fresh_gateways():
             for gateway in gateways:
@@ -256,11 +267,10 @@ def main():
                 open(path, "w").write(text.replace('"ping" value="25"', '"ping" value="5"'))  # as Kamailio's ds_ping_interval
             return lambda: subprocess.Popen([os.path.join(ROOT, ".build", "release", "distributor"), "serve", "--conf", os.path.join(tree, "conf"),
                                              "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning", "--threads", str(workers)],
-                                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"serve-{workers}.log"), "w"))
+                                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"serve-{workers}.log"), "a"))
 
         # Each middle box at each worker count (Kamailio's children, our event-loop threads), all
         # stepped together. On a box whose cores the sipp processes share, fewer workers can carry more.
-        everything = []
         if "ceiling" in systems:
             everything.append(System("sipp -> sipp (ceiling)", 25091))
         for index, workers in enumerate(counts if "kamailio" in systems else []):
@@ -270,8 +280,7 @@ def main():
             everything.append(System(f"sipp -> distributor (--threads {workers}) -> sipp", 25085 + index, distributor_launcher(workers, 25085 + index), workers,
                                      tail=34))
         print("stepping the rate: " + ", ".join(system.name for system in everything), flush=True)
-        fresh_gateways()
-        step(everything, rates, options.seconds, work)
+        step(everything, rates, options.seconds, work, fresh_gateways)
         for system in everything:
             print(f"{system.name}: latency at half its rate, then overload", flush=True)
             fresh_gateways()
@@ -281,12 +290,12 @@ def main():
         # The issue's last target: no failed call at 80% of the sustained rate for 60 s, twice,
         # on a fresh service with the thread count that sustained the most.
         best = max(distributors_of(everything), key=lambda system: system.best, default=None)
-        confirm_rate = best.best * 8 // 10 if best and len(systems) == 3 else 0
+        confirm_rate = best.best * 8 // 10 if best and complete else 0
         if confirm_rate:
             fresh_gateways()
-            best.start()
-            time.sleep(3)
             try:
+                best.start()
+                time.sleep(3)
                 for _ in range(2):
                     run = call(best.port, confirm_rate, 60, work)
                     print(f"  distributor at 80%: {confirm_rate}/s for 60 s: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
@@ -295,11 +304,13 @@ def main():
             finally:
                 best.stop()
     finally:
+        for system in everything:
+            system.stop()
         for gateway in gateways:
             stop(gateway)
         shutil.rmtree(work, ignore_errors=True)
 
-    if len(systems) < 3:
+    if not complete:
         for result in results + kamailios + distributors:
             overload = result["overload"]
             print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls, "

@@ -7,7 +7,8 @@ prints the user and system CPU seconds each spent per 1,000 answered calls (from
 /proc/<pid>/stat). The ratio between builds measured in one run is what to read: the machine's
 noise is about +-5%, so a change worth less than that needs a profile instead, or
 bench/allocations.py. Noisy neighbours only ever add time, so after the rounds each binary's
-lowest figures are printed too: with several rounds, those are the ones to compare.
+round with the lowest total is printed again (of the rounds where every call was answered):
+with several rounds, those are the ones to compare.
 
     python3 bench/cpu-ab.py --rate 2500 --seconds 12 .build/release/distributor /tmp/other-build
 """
@@ -47,12 +48,12 @@ def main():
                 user_after, system_after = user_and_system_seconds(serve.pid)
             per = 1000 / max(1, run["ok"])
             user, system = (user_after - user_before) * per, (system_after - system_before) * per
-            best = lowest.get(binary, (user, system, user + system))
-            lowest[binary] = (min(best[0], user), min(best[1], system), min(best[2], user + system))
+            if run["ok"] == run["calls"] and (binary not in lowest or user + system < sum(lowest[binary])):
+                lowest[binary] = (user, system)
             print(f"round {round_number + 1} {binary}: {run['ok']}/{run['calls']} answered, {run['retrans']} retransmissions; "
                   f"user {user:.3f}, system {system:.3f} CPU s per 1,000 calls", flush=True)
-    for binary, (user, system, total) in lowest.items():
-        print(f"lowest of {arguments.rounds} rounds, {binary}: user {user:.3f}, system {system:.3f}, total {total:.3f} CPU s per 1,000 calls")
+    for binary, (user, system) in lowest.items():
+        print(f"lowest of {arguments.rounds} rounds, {binary}: user {user:.3f}, system {system:.3f}, total {user + system:.3f} CPU s per 1,000 calls")
 
 
 if __name__ == "__main__":
