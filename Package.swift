@@ -55,7 +55,7 @@ let package = Package(
         // UDP and TCP transports on SwiftNIO, the transaction layer that drives the machines,
         // and the stateless endpoint.
         .target(name: "SIPTransport", dependencies: [
-            "SIPMessage", "SIPTransaction", "TextTrimming", "CReusePort", "CDatagramBatch", "CReceiveQueue",
+            "SIPMessage", "SIPTransaction", "TextTrimming", "LogFormatting", "CReusePort", "CDatagramBatch", "CReceiveQueue",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -107,7 +107,7 @@ let package = Package(
         .target(name: "LogFormatting", dependencies: ["JSONText", .product(name: "Logging", package: "swift-log")]),
         // The Prometheus endpoint and the status page, over HTTP.
         .target(name: "Observability", dependencies: [
-            "Gateways", "SIPTransport",
+            "Gateways", "LogFormatting",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

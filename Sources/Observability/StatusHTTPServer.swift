@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import SIPTransport
+import LogFormatting
 import Synchronization
 
 /// The HTTP listener for `/metrics` (Prometheus), `/` (the status page) and `/status.json`.

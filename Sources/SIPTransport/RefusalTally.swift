@@ -1,3 +1,4 @@
+import LogFormatting
 import Logging
 import Metrics
 import Synchronization

@@ -1,4 +1,4 @@
-import NIOCore
+import Dispatch
 import Synchronization
 
 /// Lets one report through every 10 s at most, whichever thread asks first: for log lines
@@ -10,7 +10,7 @@ public final class LogThrottle: Sendable {
     public init() {}
 
     public func allows() -> Bool {
-        let now = NIODeadline.now().uptimeNanoseconds
+        let now = DispatchTime.now().uptimeNanoseconds
         let last = self.last.load(ordering: .relaxed)
         return (last == 0 || now &- last >= interval)
             && self.last.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
