@@ -12,18 +12,16 @@ Needs root (perf probe), perf, sipp and swift-demangle; the binaries default to 
 """
 import argparse
 import collections
-import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, rig  # noqa: E402
+from benchlib import ROOT, call_rate_module, rig  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("call_rate", os.path.join(ROOT, "bench", "call-rate.py"))
-call_rate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(call_rate)
+call_rate = call_rate_module()
 
 PROBE = "probe_libc:malloc"
 
@@ -101,6 +99,11 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--sites", type=int, default=0, help="also list this many allocation sites with their count per call")
     arguments = parser.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("allocations.py needs root: it adds a perf probe on glibc's malloc (sudo python3 bench/allocations.py)")
+    for tool in ("perf", "sipp", "swift-demangle"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing (perf: apt-get install -y linux-perf; sipp: apt-get install -y sip-tester)")
     added = ensure_probe()
     try:
         for binary in arguments.binaries:

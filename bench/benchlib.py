@@ -1,6 +1,7 @@
 """Helpers shared by the benchmark scripts: a percentile, a process's RSS, an event socket API
 call, and a private copy of the bundled configuration on other ports."""
 import contextlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -14,6 +15,14 @@ SCENARIOS = os.path.join(ROOT, "Tests", "Interop", "scenarios")
 # and sipp then retries its sends in a busy loop that takes the CPU the systems under test
 # need. Every benchmark sipp gets 4 MiB (net.core.rmem_max and wmem_max here).
 SOCKET_BUFFER = "4194304"
+
+
+def call_rate_module():
+    """bench/call-rate.py as a module (its name has a dash): its `call()` drives one sipp caller run."""
+    spec = importlib.util.spec_from_file_location("call_rate", os.path.join(ROOT, "bench", "call-rate.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def percentile(values, fraction):

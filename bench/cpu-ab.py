@@ -13,16 +13,13 @@ with several rounds, those are the ones to compare.
     python3 bench/cpu-ab.py --rate 2500 --seconds 12 .build/release/distributor /tmp/other-build
 """
 import argparse
-import importlib.util
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, rig  # noqa: E402
+from benchlib import ROOT, call_rate_module, rig  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("call_rate", os.path.join(ROOT, "bench", "call-rate.py"))
-call_rate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(call_rate)
+call_rate = call_rate_module()
 
 
 def user_and_system_seconds(pid):
