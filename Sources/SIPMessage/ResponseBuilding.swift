@@ -26,7 +26,15 @@ extension SIPRequest {
         }
         if let from { headers.append(from) }
         if var to {
-            if let toTag, status > 100, self.toTag == nil { to.value += ";tag=" + toTag }
+            if let toTag, status > 100, self.toTag == nil {
+                // Built at its size: the value is a slice of the request's header section.
+                var tagged = ""
+                tagged.reserveCapacity(to.text.utf8.count + 5 + toTag.utf8.count)
+                tagged += to.text
+                tagged += ";tag="
+                tagged += toTag
+                to.value = tagged
+            }
             headers.append(to)
         }
         if let callID { headers.append(callID) }

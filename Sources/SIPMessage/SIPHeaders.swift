@@ -2,8 +2,15 @@
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
         public let name: String
-        public var value: String
         let key: String
+        /// A parsed message's values are slices of one copy of its header section: a value
+        /// becomes a string of its own only when read, and most are only passed on or sent.
+        var text: Substring
+
+        public var value: String {
+            get { String(text) }
+            set { text = Substring(newValue) }
+        }
 
         public init(name: String, value: String) {
             if let key = SIPHeaderName.commonKey(name) ?? SIPHeaderName.keyOfCanonical[name] {
@@ -13,13 +20,13 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
                 self.name = SIPHeaderName.canonical(name)
                 self.key = self.name.lowercased()
             }
-            self.value = value
+            text = Substring(value)
         }
 
-        init(name: String, key: String, value: String) {
+        init(name: String, key: String, text: Substring) {
             self.name = name
             self.key = key
-            self.value = value
+            self.text = text
         }
 
         /// Whether the field's lowercase name is `key`. The lengths first: most fields a look-up

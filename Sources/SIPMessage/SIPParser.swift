@@ -124,6 +124,17 @@ public enum SIPParser {
     static func readHeaderSection(_ bytes: ByteText, _ section: Range<Int>, into read: inout HeaderSection) -> SIPParseError? {
         // Most messages have fewer fields: growing the array one field at a time would reallocate it several times.
         read.headers.reserveCapacity(16)
+        // One string for the whole section, which every value is a slice of; byte positions
+        // are its positions only when no invalid UTF-8 had to be replaced, else each value is
+        // a string of its own, repaired by itself.
+        let sectionText = String(validating: bytes[section], as: UTF8.self)
+        func value(_ range: Range<Int>) -> Substring {
+            guard let sectionText else { return Substring(bytes.string(range)) }
+            let utf8 = sectionText.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound - section.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            return Substring(utf8[lower..<upper])
+        }
         // The field being read: its name, where its value lies, and its unfolded value once a
         // continuation line came. Kept in plain variables, so that handing it on copies nothing.
         var hasPending = false
@@ -138,12 +149,11 @@ public enum SIPParser {
             let field: SIPHeaders.Field
             if let folded = pendingFolded {
                 pendingFolded = nil
-                field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: folded)
+                field = SIPHeaders.Field(name: pendingName, key: pendingKey, text: Substring(folded))
                 read.foldedValues.append(folded)
                 read.note(field, at: .folded(read.foldedValues.count - 1))
             } else {
-                let value = bytes.string(pendingValue)
-                field = SIPHeaders.Field(name: pendingName, key: pendingKey, value: value)
+                field = SIPHeaders.Field(name: pendingName, key: pendingKey, text: value(pendingValue))
                 read.note(field, at: .inMessage(pendingValue))
             }
             read.headers.append(field)

@@ -41,7 +41,7 @@ enum SIPSerializer {
     static func headersSize(_ headers: SIPHeaders) -> Int {
         // Through the buffer: the fields are read where they are, not copied (and retained) one by one.
         headers.fields.withUnsafeBufferPointer { fields in
-            fields.indices.reduce(32) { $0 + fields[$1].name.utf8.count + fields[$1].value.utf8.count + 4 }
+            fields.indices.reduce(32) { $0 + fields[$1].name.utf8.count + fields[$1].text.utf8.count + 4 }
         }
     }
 
@@ -58,7 +58,7 @@ enum SIPSerializer {
                 append(fields[index].name, to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
                 bytes.append(UInt8(ascii: " "))
-                append(fields[index].value, to: &bytes)
+                append(fields[index].text, to: &bytes)
                 bytes.append(UInt8(ascii: "\r"))
                 bytes.append(UInt8(ascii: "\n"))
             }
@@ -69,7 +69,7 @@ enum SIPSerializer {
     }
 
     /// A string's bytes, copied from its own storage.
-    static func append(_ text: String, to bytes: inout [UInt8]) {
+    static func append(_ text: some StringProtocol, to bytes: inout [UInt8]) {
         if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
             bytes.append(contentsOf: text.utf8)
         }

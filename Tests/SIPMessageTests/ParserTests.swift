@@ -28,6 +28,28 @@ struct ParserTests {
         #expect(skeleton.response(status: 487, toTag: "x").headers["Via"] == "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-524287-1;rport")
     }
 
+    @Test func headerValuesReadAndSendAsReceived() throws {
+        let invite = try request(Samples.invite)
+        #expect(invite.headers["Call-ID"] == "1-12345@127.0.0.1")
+        #expect(invite.headers["Via"] == "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-524287-1;rport")
+        // Sent again, every value is byte for byte what came in.
+        let again = try request(invite.serialized())
+        #expect(again.headers == invite.headers)
+        var edited = invite
+        edited.headers.set("Subject", "a longer subject than fits a small string")
+        #expect(try request(edited.serialized()).headers["Subject"] == "a longer subject than fits a small string")
+    }
+
+    @Test func invalidUTF8IsRepairedInItsOwnValueOnly() throws {
+        var bytes = Array("OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=f1\r\nTo: <sip:b@h>\r\nSubject: caf".utf8)
+        bytes += [0xE9] + Array(" au lait\r\nCall-ID: call-id-longer-than-fifteen\r\nCSeq: 1 OPTIONS\r\n\r\n".utf8)
+        let options = try request(bytes)
+        #expect(options.headers["Subject"] == "caf\u{FFFD} au lait")
+        #expect(options.headers["Call-ID"] == "call-id-longer-than-fifteen")
+        #expect(options.callID == "call-id-longer-than-fifteen")
+        #expect(options.fromTag == "f1")
+    }
+
     @Test func inviteWithSDP() throws {
         let invite = try request(Samples.invite)
         #expect(invite.method == "INVITE")
