@@ -60,22 +60,23 @@ public final class DialplanRegex: @unchecked Sendable {
     public func match(_ subject: String) -> [String]? {
         guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
         defer { pcre2_match_data_free_8(matchData) }
-        let bytes = Array(subject.utf8)
-        func run(_ options: UInt32) -> Int32 {
-            bytes.withUnsafeBufferPointer { buffer in
-                pcre2_match_8(code, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count, 0, options, matchData, nil)
+        // The subject's own bytes: a copy of them for each match was an allocation per condition.
+        var subject = subject
+        return subject.withUTF8 { bytes in
+            func run(_ options: UInt32) -> Int32 {
+                pcre2_match_8(code, bytes.baseAddress ?? UnsafePointer(bitPattern: 1), bytes.count, 0, options, matchData, nil)
             }
-        }
-        var result = run(0)
-        // A pattern deep enough to outgrow the JIT's 32 KiB stack gets the interpreter's larger limits.
-        if result == PCRE2_ERROR_JIT_STACKLIMIT { result = run(UInt32(PCRE2_NO_JIT)) }
-        guard result > 0 else { return nil }
-        let pairs = pcre2_get_ovector_pointer_8(matchData)!
-        let notSet = ~Int(0)
-        return (0..<Int(result)).map { group in
-            let start = pairs[2 * group], end = pairs[2 * group + 1]
-            guard start != notSet, start <= end, end <= bytes.count else { return "" }
-            return String(decoding: bytes[start..<end], as: UTF8.self)
+            var result = run(0)
+            // A pattern deep enough to outgrow the JIT's 32 KiB stack gets the interpreter's larger limits.
+            if result == PCRE2_ERROR_JIT_STACKLIMIT { result = run(UInt32(PCRE2_NO_JIT)) }
+            guard result > 0 else { return nil }
+            let pairs = pcre2_get_ovector_pointer_8(matchData)!
+            let notSet = ~Int(0)
+            return (0..<Int(result)).map { group in
+                let start = pairs[2 * group], end = pairs[2 * group + 1]
+                guard start != notSet, start <= end, end <= bytes.count else { return "" }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
         }
     }
 }

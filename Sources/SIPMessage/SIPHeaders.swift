@@ -110,6 +110,11 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     public mutating func replaceFirstElement(_ name: String, with value: String) {
         let key = SIPHeaderName.key(name)
         guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
+        // Most fields hold one element (one Via each): then it is replaced whole, not split and joined.
+        if !fields[index].text.utf8.contains(UInt8(ascii: ",")) {
+            if fields[index].text.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) { fields[index].value = value }
+            return
+        }
         var elements = SIPGrammar.splitList(fields[index].value)
         guard !elements.isEmpty else { return }
         elements[0] = value
