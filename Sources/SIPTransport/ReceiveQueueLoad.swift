@@ -9,11 +9,15 @@ public struct ReceiveQueueLoad: Sendable, Equatable {
     /// Datagrams the kernel dropped, for want of room in the queue, since it was read before
     /// (0 when that read was more than a second ago).
     public var dropped: Int
+    /// Whether the waits have been getting shorter lately: the backlog of a stall draining by
+    /// itself, not an overload.
+    public var draining: Bool
 
-    public init(waited: TimeAmount, queuedBytes: Int, capacityBytes: Int, dropped: Int = 0) {
+    public init(waited: TimeAmount, queuedBytes: Int, capacityBytes: Int, dropped: Int = 0, draining: Bool = false) {
         self.waited = waited
         self.queuedBytes = queuedBytes
         self.capacityBytes = capacityBytes
         self.dropped = dropped
+        self.draining = draining
     }
 }

@@ -12,6 +12,7 @@ final class ReceiveQueueProbe: Sendable {
     /// The kernel's drop count at the read before; only the loop reading the socket touches it.
     private let drops = Atomic<UInt32>(0)
     private let lastRead = Atomic<Int64>(0)
+    private let trend = Mutex(QueueTrend())
 
     init(socket: CInt, recentDrops: TimeAmount = .seconds(1)) {
         self.socket = socket
@@ -24,7 +25,9 @@ final class ReceiveQueueProbe: Sendable {
         let before = drops.exchange(state.drops, ordering: .relaxed)
         let now = Int64(NIODeadline.now().uptimeNanoseconds)
         let recent = now - lastRead.exchange(now, ordering: .relaxed) <= recentDrops.nanoseconds
+        let draining = trend.withLock { $0.observe(waited: state.waited_ns, at: now) }
         return ReceiveQueueLoad(waited: .nanoseconds(state.waited_ns), queuedBytes: Int(state.queued_bytes),
-                                capacityBytes: Int(state.capacity_bytes), dropped: recent ? Int(state.drops &- before) : 0)
+                                capacityBytes: Int(state.capacity_bytes), dropped: recent ? Int(state.drops &- before) : 0,
+                                draining: draining)
     }
 }
