@@ -29,6 +29,17 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
             self.text = text
         }
 
+        /// Its value as a string of its own when it is a slice of a received header section
+        /// larger than `SIPHeaders.keptSectionLimit`.
+        mutating func detach() {
+            if holdsLargeSection { text = Substring(String(text)) }
+        }
+
+        var holdsLargeSection: Bool {
+            text.base.utf8.count > SIPHeaders.keptSectionLimit
+                && (text.startIndex != text.base.startIndex || text.endIndex != text.base.endIndex)
+        }
+
         /// Whether the field's lowercase name is `key`. The lengths first: most fields a look-up
         /// passes are another header, and comparing two different strings is =='s slow path.
         func has(key: String) -> Bool {
@@ -72,6 +83,20 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     public mutating func add(_ name: String, _ value: String) {
         fields.append(Field(name: name, value: value))
+    }
+
+    /// The largest received header section a kept message may hold on to through its values:
+    /// a usual one (sipp's INVITE has 400 bytes) costs no more than the strings the values would
+    /// be copied into, and keeping it costs no allocation.
+    static let keptSectionLimit = 1024
+
+    /// Gives every value sliced from a larger header section than `keptSectionLimit` a string
+    /// of its own: a message kept for long (a transaction's skeleton or final response, waiting
+    /// out its timers) must not keep a whole section that a sender can make 64 KiB.
+    public mutating func detach() {
+        // Looked at first: the fields are usually shared, and changing none is copying none.
+        guard fields.contains(where: \.holdsLargeSection) else { return }
+        for index in fields.indices { fields[index].detach() }
     }
 
     public mutating func reserveCapacity(_ count: Int) {

@@ -178,7 +178,7 @@ extension SIPRequest {
 
     /// What a transaction still needs while it waits out its timers (up to 32 s after the
     /// call moved on): the headers that match it, answer it and acknowledge it, without the
-    /// body or anything else. Nor the parsed essentials, which are many small allocations
+    /// body or anything else (their values copied out of a large received header section). Nor the parsed essentials, which are many small allocations
     /// read once more at most: left behind by every call for those 32 s, they end up
     /// scattered among the established calls' memory, which then cannot go back to the system.
     public var skeleton: SIPRequest {
@@ -195,8 +195,23 @@ extension SIPRequest {
         }
         var kept = SIPHeaders()
         kept.reserveCapacity(headers.count { isKept($0) })
-        for field in headers where isKept(field) { kept.append(field) }
+        for field in headers where isKept(field) {
+            var own = field
+            own.detach()
+            kept.append(own)
+        }
         return SIPRequest(method: method, uri: uri, headers: kept)
+    }
+}
+
+extension SIPResponse {
+    /// The response with no value holding on to a large received header section
+    /// (`SIPHeaders.detach()`), to be kept while its transaction waits out its timers.
+    public var detached: SIPResponse {
+        guard headers.fields.contains(where: \.holdsLargeSection) else { return self }
+        var copy = self
+        copy.headers.detach()
+        return copy
     }
 }
 

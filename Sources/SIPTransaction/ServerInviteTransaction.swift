@@ -39,14 +39,14 @@ public struct ServerInviteTransaction: Sendable {
         case (.proceeding, 200...299):
             state = .accepted
             awaitsAck = true
-            lastResponse = response
+            lastResponse = response.detached
             request = request?.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.l, after: timers.transactionTimeout)]
             if !reliable { actions.append(.schedule(.retransmit2xx, after: retransmitInterval)) }
             return actions
         case (.proceeding, 300...699):
             state = .completed
-            lastResponse = response
+            lastResponse = response.detached
             request = request?.skeleton
             var actions: [TransactionAction] = [.cancel(.trying), .send(.response(response)), .schedule(.h, after: timers.transactionTimeout)]
             if !reliable { actions.append(.schedule(.g, after: retransmitInterval)) }

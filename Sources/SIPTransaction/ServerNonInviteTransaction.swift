@@ -29,7 +29,7 @@ public struct ServerNonInviteTransaction: Sendable {
             return [.send(.response(response))]
         case (.trying, 200...699), (.proceeding, 200...699):
             state = .completed
-            lastResponse = response
+            lastResponse = response.detached
             request = nil
             return [.send(.response(response)), .schedule(.j, after: reliable ? .zero : timers.transactionTimeout)]
         default:

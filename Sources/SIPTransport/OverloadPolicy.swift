@@ -20,11 +20,11 @@ public struct OverloadPolicy: Sendable, Equatable {
     public static let `default` = OverloadPolicy(maxQueueDelay: .milliseconds(200))
 
     /// The longest wait let through while the queue drains (the waits getting shorter, as the
-    /// backlog of a stall of the host goes down by itself): a quarter more. The answer and the
-    /// ACK behind such an INVITE wait less than it did, so at twice 250 ms they still pass within
+    /// backlog of a stall of the host goes down by itself): a fifth more. The answer and the
+    /// ACK behind such an INVITE wait less than it did, so at twice 240 ms they still pass within
     /// T1. Without it, a stall of the host a little longer than `maxQueueDelay` would refuse
     /// every new call for as long as its backlog takes to drain, calls that would all complete.
-    public var maxDrainingQueueDelay: TimeAmount { .nanoseconds(maxQueueDelay.nanoseconds / 4 * 5) }
+    public var maxDrainingQueueDelay: TimeAmount { .nanoseconds(maxQueueDelay.nanoseconds / 5 * 6) }
 
     /// Overloaded when a datagram waited too long, or the queue is about to overflow or did
     /// since it was read before: a queue too small to hold `maxQueueDelay` of traffic fills

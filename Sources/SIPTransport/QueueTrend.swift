@@ -9,22 +9,26 @@ struct QueueTrend: Sendable {
     static let span: Int64 = 25_000_000
     /// A reference older than this says nothing of now (the INVITEs that are probed were few).
     static let stale: Int64 = 4 * span
-    /// How much shorter the wait must have become: more than the jitter of a batch.
+    /// The least the wait must have become shorter by: more than the jitter of a batch.
     static let margin: Int64 = 2_000_000
 
     private var reference: (at: Int64, waited: Int64)?
     private var draining = false
 
     /// Records `waited` (ns) read at `now` (ns, monotonic) and tells whether the queue is
-    /// draining. The verdict changes at most once a span; until a first comparison it is no.
+    /// draining: the wait is shorter, by more than the margin, than the one read a span to four
+    /// spans earlier. No wait to compare with, or any wait longer than that earlier one, is a
+    /// no. A flat queue misread as draining costs nothing: its answers wait no longer than its
+    /// INVITEs, so the longer wait it is allowed still passes within T1 (`OverloadPolicy`).
     mutating func observe(waited: Int64, at now: Int64) -> Bool {
         guard let reference, now - reference.at <= Self.stale else {
             self.reference = (now, waited)
             draining = false
             return false
         }
+        if waited > reference.waited { draining = false }
         guard now - reference.at >= Self.span else { return draining }
-        draining = waited + Self.margin < reference.waited
+        draining = reference.waited - waited > Self.margin
         self.reference = (now, waited)
         return draining
     }

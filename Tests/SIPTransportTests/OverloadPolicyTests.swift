@@ -10,10 +10,10 @@ struct OverloadPolicyTests {
         #expect(policy.isOverloaded(ReceiveQueueLoad(waited: .milliseconds(101), queuedBytes: 0, capacityBytes: 8 << 20)))
     }
 
-    @Test func aDrainingQueueMayWaitAQuarterLonger() {
-        #expect(policy.maxDrainingQueueDelay == .milliseconds(125))
-        #expect(!policy.isOverloaded(ReceiveQueueLoad(waited: .milliseconds(125), queuedBytes: 0, capacityBytes: 8 << 20, draining: true)))
-        #expect(policy.isOverloaded(ReceiveQueueLoad(waited: .milliseconds(126), queuedBytes: 0, capacityBytes: 8 << 20, draining: true)))
+    @Test func aDrainingQueueMayWaitAFifthLonger() {
+        #expect(policy.maxDrainingQueueDelay == .milliseconds(120))
+        #expect(!policy.isOverloaded(ReceiveQueueLoad(waited: .milliseconds(120), queuedBytes: 0, capacityBytes: 8 << 20, draining: true)))
+        #expect(policy.isOverloaded(ReceiveQueueLoad(waited: .milliseconds(121), queuedBytes: 0, capacityBytes: 8 << 20, draining: true)))
         // Draining or not, a queue that overflowed or is about to is overload.
         #expect(policy.isOverloaded(ReceiveQueueLoad(waited: .zero, queuedBytes: 0, capacityBytes: 8 << 20, dropped: 1, draining: true)))
         #expect(policy.isOverloaded(ReceiveQueueLoad(waited: .zero, queuedBytes: (7 << 20) + 1, capacityBytes: 8 << 20, draining: true)))

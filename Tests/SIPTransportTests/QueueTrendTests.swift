@@ -9,12 +9,14 @@ struct QueueTrendTests {
     }
 
     @Test func waitsGettingShorterOverASpanAreADrainingQueue() {
-        // The first wait is the reference; within a span the verdict before stands, whatever the waits.
-        #expect(verdicts([(250, 1_000), (240, 1_010), (244, 1_030), (300, 1_040), (230, 1_060)]) == [false, false, true, true, true])
+        // The first wait is the reference; within a span the verdict before stands, unless a
+        // wait is longer than the reference, which ends it at once.
+        #expect(verdicts([(250, 1_000), (240, 1_010), (244, 1_030), (240, 1_040), (300, 1_045), (230, 1_060)])
+            == [false, false, true, true, false, true])
     }
 
-    @Test func waitsGettingLongerOrStayingWithinTheJitterAreNot() {
-        #expect(verdicts([(200, 0), (210, 30), (209, 60), (206, 90)]) == [false, false, false, true])
+    @Test func waitsGettingLongerOrShorterByNoMoreThanTheJitterAreNot() {
+        #expect(verdicts([(200, 0), (210, 30), (208, 60), (205, 90)]) == [false, false, false, true])
     }
 
     @Test func aReferenceFromBeforeAStallSaysNothing() {
