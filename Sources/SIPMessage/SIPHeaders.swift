@@ -90,12 +90,13 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     /// be copied into, and keeping it costs no allocation.
     static let keptSectionLimit = 1024
 
+    /// Whether a value is a slice of a larger header section than `keptSectionLimit`.
+    var holdsLargeSection: Bool { fields.contains(where: \.holdsLargeSection) }
+
     /// Gives every value sliced from a larger header section than `keptSectionLimit` a string
     /// of its own: a message kept for long (a transaction's skeleton or final response, waiting
     /// out its timers) must not keep a whole section that a sender can make 64 KiB.
-    public mutating func detach() {
-        // Looked at first: the fields are usually shared, and changing none is copying none.
-        guard fields.contains(where: \.holdsLargeSection) else { return }
+    mutating func detach() {
         for index in fields.indices { fields[index].detach() }
     }
 

@@ -178,7 +178,8 @@ extension SIPRequest {
 
     /// What a transaction still needs while it waits out its timers (up to 32 s after the
     /// call moved on): the headers that match it, answer it and acknowledge it, without the
-    /// body or anything else (their values copied out of a large received header section). Nor the parsed essentials, which are many small allocations
+    /// body or anything else, their values copied out of a large received header section
+    /// (`SIPHeaders.detach()`). Nor the parsed essentials, which are many small allocations
     /// read once more at most: left behind by every call for those 32 s, they end up
     /// scattered among the established calls' memory, which then cannot go back to the system.
     public var skeleton: SIPRequest {
@@ -208,7 +209,8 @@ extension SIPResponse {
     /// The response with no value holding on to a large received header section
     /// (`SIPHeaders.detach()`), to be kept while its transaction waits out its timers.
     public var detached: SIPResponse {
-        guard headers.fields.contains(where: \.holdsLargeSection) else { return self }
+        // Looked at first: changing nothing must copy nothing (the response and its fields are shared).
+        guard headers.holdsLargeSection else { return self }
         var copy = self
         copy.headers.detach()
         return copy
