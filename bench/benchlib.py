@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: a percentile, a process's RSS, an event socket API
-call, and a private copy of the bundled configuration on other ports."""
+call, a private copy of the bundled configuration on other ports, and Kamailio's dispatcher
+configured as the distributor's counterpart."""
 import contextlib
 import importlib.util
 import os
@@ -80,14 +81,31 @@ def bundled_tree(tree, sip_port, esl_port, metrics_port, gateway_ports):
         open(full, "w").write(text.replace(old, new))
 
 
+def kamailio_command(work, port, children, gateway_ports):
+    """The command line of Kamailio's dispatcher (bench/kamailio-dispatcher.cfg) on `port` with
+    `children` workers, in front of the two gateways at weights 1 and 1, its files in `work`."""
+    config = open(os.path.join(ROOT, "bench", "kamailio-dispatcher.cfg")).read()
+    listing = os.path.join(work, f"dispatcher-{port}.list")
+    with open(listing, "w") as file:
+        file.writelines(f"1 sip:127.0.0.1:{gateway} 0 0 weight=50\n" for gateway in gateway_ports)
+    config = config.replace("BENCH_PORT", str(port)).replace("BENCH_LIST", listing).replace("BENCH_CHILDREN", str(children))
+    path = os.path.join(work, f"kamailio-{port}-{children}.cfg")
+    with open(path, "w") as file:
+        file.write(config)
+    run_directory = os.path.join(work, f"kamailio-run-{port}-{children}")
+    os.makedirs(run_directory, exist_ok=True)
+    return ["kamailio", "-f", path, "-DD", "-E", "-x", "tlsf", "-m", "4096", "-M", "64", "-Y", run_directory]
+
+
 @contextlib.contextmanager
-def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, seconds, extra_gateways=0, options_port=0):
+def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, seconds, extra_gateways=0, options_port=0,
+        kamailio_children=0):
     """Two sipp gateways (bench_gateway.xml) and `distributor serve` (release build, or the binary
-    in $DIST for an A/B comparison; warning
-    logs) on a copy of the bundled tree, the gateways stopping by themselves after `seconds`; yields the work
-    directory and the service process, and stops and removes everything after. With
+    in $DIST for an A/B comparison; warning logs) on a copy of the bundled tree, the gateways
+    stopping by themselves after `seconds`; yields the work directory and the middle box's process, and stops and removes everything after. With
     `extra_gateways`, that many more gateways (in no list) are pinged every 5 s, all answered by
-    one sipp OPTIONS server on `options_port`."""
+    one sipp OPTIONS server on `options_port`. With `kamailio_children`, Kamailio's dispatcher
+    with that many children stands in the middle instead of the service."""
     work = tempfile.mkdtemp(prefix=prefix)
     processes = []
     try:
@@ -105,10 +123,13 @@ def rig(prefix, sip_port, esl_port, metrics_port, gateway_ports, media_ports, se
             with open(os.path.join(tree, "conf", "sip_profiles", "external", f"ping{number}.xml"), "w") as file:
                 file.write(f'<include><gateway name="ping{number}"><param name="proxy" value="127.0.0.1:{options_port}"/>'
                            '<param name="register" value="false"/><param name="ping" value="5"/></gateway></include>\n')
-        serve = subprocess.Popen([os.environ.get("DIST", os.path.join(ROOT, ".build", "release", "distributor")), "serve",
-                                  "--conf", os.path.join(tree, "conf"), "--dialplan", os.path.join(tree, "dialplan"),
-                                  "--log-level", "warning"] + (["--threads", os.environ["THREADS"]] if os.environ.get("THREADS") else []),
-                                 stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
+        if kamailio_children:
+            middle = kamailio_command(work, sip_port, kamailio_children, gateway_ports)
+        else:
+            middle = [os.environ.get("DIST", os.path.join(ROOT, ".build", "release", "distributor")), "serve",
+                      "--conf", os.path.join(tree, "conf"), "--dialplan", os.path.join(tree, "dialplan"), "--log-level", "warning"]
+            middle += ["--threads", os.environ["THREADS"]] if os.environ.get("THREADS") else []
+        serve = subprocess.Popen(middle, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
         processes.append(serve)
         time.sleep(3)
         yield work, serve

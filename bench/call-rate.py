@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, bundled_tree, percentile
+from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, bundled_tree, kamailio_command, percentile
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -247,16 +247,8 @@ def main():
             time.sleep(1)
 
         def kamailio_launcher(workers, port):
-            config = open(os.path.join(ROOT, "bench", "kamailio-dispatcher.cfg")).read()
-            listing = os.path.join(work, "dispatcher.list")
-            open(listing, "w").write("1 sip:127.0.0.1:25091 0 0 weight=50\n1 sip:127.0.0.1:25092 0 0 weight=50\n")
-            config = config.replace("BENCH_PORT", str(port)).replace("BENCH_LIST", listing).replace("BENCH_CHILDREN", str(workers))
-            path = os.path.join(work, f"kamailio-{workers}.cfg")
-            open(path, "w").write(config)
-            run_directory = os.path.join(work, f"kamailio-run-{workers}")
-            os.makedirs(run_directory, exist_ok=True)
-            return lambda: subprocess.Popen(["kamailio", "-f", path, "-DD", "-E", "-x", "tlsf", "-m", "4096", "-M", "64", "-Y", run_directory],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            command = kamailio_command(work, port, workers, (25091, 25092))
+            return lambda: subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         def distributor_launcher(workers, port):
             tree = os.path.join(work, f"tree-{workers}")
