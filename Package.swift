@@ -128,7 +128,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "DistributorBench", dependencies: [
-            "Distributor", "SIPMessage", "Configuration", "Control", "Dialplan", .product(name: "Logging", package: "swift-log"),
+            "Distributor", "SIPMessage", "Configuration", "Control", "Dialplan", "SIPTransport", "SIPEndpoint", "Gateways", "Bridge",
+            "Events", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Sources/DistributorBench"),
         // libFuzzer targets, built by scripts/fuzz; stubs otherwise.
         .target(name: "FuzzerDriver"),

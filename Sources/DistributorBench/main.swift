@@ -6,14 +6,17 @@ import Foundation
 import Logging
 import SIPMessage
 
-// Microbenchmarks, run by hand in a release build: swift run -c release distributor-bench
-// [pick|sip|dialplan] [--iterations N] (every section by default). Each pick figure is the mean
-// over whole cycles, so every node's credit is spent the same number of times.
+// Microbenchmarks, run by hand in a release build from the repository root: swift run -c release
+// distributor-bench [pick|sip|dialplan|call] [--iterations N] [--calls N] [--in-flight N] (pick, sip and dialplan
+// by default; call only when named). Each pick figure is the mean over whole cycles, so every
+// node's credit is spent the same number of times.
 
 let arguments = CommandLine.arguments.dropFirst()
-let sections = Set(arguments.filter { ["pick", "sip", "dialplan"].contains($0) })
+let sections = Set(arguments.filter { ["pick", "sip", "dialplan", "call"].contains($0) })
 let iterations = arguments.firstIndex(of: "--iterations").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 200_000
-func runs(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
+let inFlight = arguments.firstIndex(of: "--in-flight").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 1
+let calls = arguments.firstIndex(of: "--calls").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 2_000
+func runs(_ section: String) -> Bool { sections.isEmpty ? section != "call" : sections.contains(section) }
 
 func measurePick(nodes: Int, weight: Int, cycles: Int, exclusions: [String] = []) -> Double {
     var list = WeightedList(name: "bench", nodes: (0..<nodes).map { WeightedNode(name: "gw\($0)", weight: weight) })
@@ -91,5 +94,19 @@ if runs("dialplan") {
                                       environment: environment)
         guard case .execute("bridge", let data, _) = session.start() else { return 0 }
         return data.utf8.count
+    }
+}
+
+// The whole call path in this process (CallPathBench): calls placed one at a time through the
+// bundled external profile on one event-loop thread, by a caller and two gateways on 127.0.0.1.
+if runs("call") {
+    print("call path, CPU per call of the service and its peers (release build, bundled tree, one event-loop thread, peers in this process)")
+    do {
+        let nanoseconds = try CallPathBench.run(calls: calls, inFlight: max(1, inFlight), warmUp: 200)
+        print(String(format: "  %@ %8.0f ns  (%.0f/s)", "\(calls) calls, \(max(1, inFlight)) in flight".padding(toLength: 52, withPad: " ", startingAt: 0),
+                     nanoseconds, 1e9 / nanoseconds))
+    } catch {
+        print("  the call path failed: \(error)")
+        exit(1)
     }
 }
