@@ -102,11 +102,18 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(48 + (displayName?.utf8.count ?? 0) + uri.host.utf8.count + parameters.serializedCount)
         if let displayName {
-            text += "\"" + displayName.replacingEscapes() + "\" "
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: displayName.replacingEscapes().utf8)
+            bytes.append(contentsOf: "\" ".utf8)
         }
-        return text + "<" + uri.description + ">" + parameters.serialized
+        bytes.append(UInt8(ascii: "<"))
+        uri.append(to: &bytes)
+        bytes.append(UInt8(ascii: ">"))
+        parameters.append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

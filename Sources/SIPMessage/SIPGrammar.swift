@@ -143,7 +143,21 @@ extension Array where Element == SIPParameter {
         append(SIPParameter(name: name, value: value))
     }
 
-    var serialized: String {
-        map { ";" + $0.name + ($0.value.map { "=" + $0 } ?? "") }.joined()
+    /// `;name=value;flag` into a buffer: a Via is written out again for every request received
+    /// (`received` and `rport`), where joining a string per parameter cost more than the rest.
+    func append(to bytes: inout [UInt8]) {
+        for parameter in self {
+            bytes.append(UInt8(ascii: ";"))
+            bytes.append(contentsOf: parameter.name.utf8)
+            if let value = parameter.value {
+                bytes.append(UInt8(ascii: "="))
+                bytes.append(contentsOf: value.utf8)
+            }
+        }
+    }
+
+    /// The bytes `append(to:)` writes.
+    var serializedCount: Int {
+        reduce(0) { $0 + 2 + $1.name.utf8.count + ($1.value?.utf8.count ?? 0) }
     }
 }

@@ -213,14 +213,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             bytes.append(UInt8(ascii: ":"))
             SIPSerializer.appendDecimal(port, to: &bytes)
         }
-        for parameter in parameters {
-            bytes.append(UInt8(ascii: ";"))
-            bytes.append(contentsOf: parameter.name.utf8)
-            if let value = parameter.value {
-                bytes.append(UInt8(ascii: "="))
-                bytes.append(contentsOf: value.utf8)
-            }
-        }
+        parameters.append(to: &bytes)
         if let headers {
             bytes.append(UInt8(ascii: "?"))
             bytes.append(contentsOf: headers.utf8)

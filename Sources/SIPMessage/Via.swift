@@ -62,6 +62,17 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "SIP/2.0/\(transport) \(host)\(port.map { ":\($0)" } ?? "")\(parameters.serialized)"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 + transport.utf8.count + host.utf8.count + parameters.serializedCount)
+        bytes.append(contentsOf: "SIP/2.0/".utf8)
+        bytes.append(contentsOf: transport.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: host.utf8)
+        if let port {
+            bytes.append(UInt8(ascii: ":"))
+            SIPSerializer.appendDecimal(port, to: &bytes)
+        }
+        parameters.append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
