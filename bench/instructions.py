@@ -14,10 +14,11 @@ warm-up; the difference divided by the difference in calls is the count per call
 start-up, warm-up and shutdown cancelled out. Hashing is made deterministic
 (SWIFT_DETERMINISTIC_HASHING) so that tables probe alike in every run.
 
-With --top N it also lists the N functions with the most instructions per call, inclusive of
-what they call, from the same two runs: a profile with exact counts instead of samples.
+With --top N it also lists the N functions with the most instructions per call of their own,
+from the same two runs: a profile with exact counts instead of samples; with --inclusive, the
+counts include what the functions call.
 
-    python3 bench/instructions.py [--calls 200,1000] [--in-flight 8] [--rounds 2] [--top 30] [BENCH_BINARY ...]
+    python3 bench/instructions.py [--calls 200,1000] [--in-flight 8] [--rounds 2] [--top 30 [--inclusive]] [BENCH_BINARY ...]
 Run from anywhere; needs valgrind and binutils (objcopy). The binaries default to the release
 build of distributor-bench (swift build -c release --product distributor-bench); give another
 build's to compare (a copy, since a build replaces its own).
@@ -34,7 +35,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # NIO's event loop, entered once per thread: collecting only inside it counts the service alone.
 EVENT_LOOP = "*SelectableEventLoopC3run*"
-LINE = re.compile(r"^\s*([\d,]+) \([\d.]+%\)\s+\S*?:(.*) \[[^\]]*\]\s*$")
+LINE = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+\S*?:(.*) \[[^\]]*\]\s*$")
 
 
 def run(binary, calls, in_flight, scratch):
@@ -49,9 +50,9 @@ def run(binary, calls, in_flight, scratch):
     return output, int(collected.group(1).replace(",", ""))
 
 
-def inclusive(output):
-    """Instructions per function, inclusive of callees, from callgrind_annotate."""
-    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", output],
+def per_function(output, inclusive):
+    """Instructions per function, of its own or inclusive of callees, from callgrind_annotate."""
+    text = subprocess.run(["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100", output],
                           capture_output=True, text=True).stdout
     counts = collections.Counter()
     for line in text.splitlines():
@@ -76,6 +77,7 @@ def main():
     parser.add_argument("--in-flight", type=int, default=8, help="calls the caller keeps going at once")
     parser.add_argument("--rounds", type=int, default=2, help="turns each binary takes; its lowest count is kept")
     parser.add_argument("--top", type=int, default=0, help="list the functions with the most instructions per call (last round)")
+    parser.add_argument("--inclusive", action="store_true", help="--top counts what the functions call too")
     arguments = parser.parse_args()
     for tool in ("valgrind", "objcopy", "callgrind_annotate"):
         if not shutil.which(tool):
@@ -84,7 +86,7 @@ def main():
     lowest = {}
     for round_number in range(1, arguments.rounds + 1):
         for binary in arguments.binaries:
-            per_call, top = measure(binary, low, high, arguments.in_flight, arguments.top)
+            per_call, top = measure(binary, low, high, arguments.in_flight, arguments.top, arguments.inclusive)
             lowest[binary] = min(per_call, lowest.get(binary, per_call))
             print(f"round {round_number} {binary}: {per_call:,.0f} instructions per call on the event-loop thread "
                   f"({low} and {high} calls, {arguments.in_flight} in flight)", flush=True)
@@ -95,7 +97,7 @@ def main():
         print(f"lowest of {arguments.rounds}, {binary}: {per_call:,.0f} instructions per call")
 
 
-def measure(binary, low, high, in_flight, top_count):
+def measure(binary, low, high, in_flight, top_count, inclusive):
     """Instructions per call, and the `top_count` functions with the most per call."""
     with tempfile.TemporaryDirectory(prefix="instructions-") as scratch:
         # valgrind 3.19 cannot read this toolchain's DWARF in a binary this size; the symbol
@@ -107,7 +109,7 @@ def measure(binary, low, high, in_flight, top_count):
         per_call = (high_total - low_total) / (high - low)
         if not top_count:
             return per_call, []
-        low_counts, high_counts = inclusive(low_output), inclusive(high_output)
+        low_counts, high_counts = per_function(low_output, inclusive), per_function(high_output, inclusive)
         differences = {name: (high_counts[name] - low_counts.get(name, 0)) / (high - low) for name in high_counts}
         top = sorted(differences.items(), key=lambda item: -item[1])[:top_count]
         return per_call, list(zip(demangled([name for name, _ in top]), [count for _, count in top]))
