@@ -26,9 +26,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, bundled_tree, kamailio_command, percentile
-
-TICK = os.sysconf("SC_CLK_TCK")
+from benchlib import ROOT, SCENARIOS, SOCKET_BUFFER, bundled_tree, kamailio_command, percentile, user_and_system_seconds
 
 
 def sipp(args, cwd, limit):
@@ -70,14 +68,7 @@ def children(pid):
 
 
 def cpu_seconds(pids):
-    total = 0
-    for pid in pids:
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / TICK
+    return sum(user_and_system_seconds(pids))
 
 
 def pss_kib(pids):

@@ -22,25 +22,19 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, call_rate_module, rig  # noqa: E402
+from benchlib import ROOT, call_rate_module, rig, user_and_system_seconds  # noqa: E402
 
 call_rate = call_rate_module()
-
-
-def user_and_system_seconds(pids):
-    """The CPU the processes used so far (Kamailio's work is in the workers it forked)."""
-    user = system = 0
-    for pid in pids:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        user, system = user + int(fields[11]), system + int(fields[12])
-    ticks = os.sysconf("SC_CLK_TCK")
-    return user / ticks, system / ticks
 
 
 def kamailio_children(binary):
     """N for `kamailio:N` (2 for `kamailio`), 0 for a distributor binary."""
     name, _, children = binary.partition(":")
-    return (int(children) if children else 2) if name == "kamailio" else 0
+    if name != "kamailio":
+        return 0
+    if children and not children.isdigit() or children == "0":
+        sys.exit(f"{binary}: kamailio:N takes a number of children, 1 or more")
+    return int(children) if children else 2
 
 
 def main():

@@ -34,7 +34,8 @@ enum CallPathBench {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        // No per-source rate limit and no overload guard: one caller sends as fast as it is answered.
+        // No per-source rate limit, no overload guard and no call limits (`serve` has all three):
+        // one caller sends as fast as it is answered, and the count is of the call path alone.
         let stack = SIPStack(configuration: SIPStackConfiguration(host: "127.0.0.1", port: 0, transports: [.udp], rateLimit: nil,
                                                                   profile: profile.name),
                              group: group, logger: quiet)
@@ -46,7 +47,7 @@ enum CallPathBench {
                           logger: quiet) { runtime.dialplanEnvironment(externalApplications: ["bridge"]) }
         try waitFor { try await stack.start(user: StatelessEndpoint(next: b2bua)) }
         defer { try? waitFor { await stack.shutdown() } }
-        _ = gateways.start(configuration, on: group.next())
+        gateways.start(configuration, on: group.next())
         defer { gateways.stop() }
         runtime.health.provide { gateways.downNames() }
         SofiaCommands.register(in: runtime.commands, gateways: gateways) { runtime.store.current }
@@ -74,12 +75,14 @@ enum CallPathBench {
         for (number, port) in zip([1, 2], gatewayPorts) {
             let path = tree + "/conf/sip_profiles/external/gw\(number).xml"
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try text.replacingOccurrences(of: "127.0.0.1:\(5090 + number)", with: "127.0.0.1:\(port)").write(toFile: path, atomically: true, encoding: .utf8)
+            let bundled = "127.0.0.1:\(5090 + number)"
+            guard text.contains(bundled) else { throw LoopbackPeers.Failure(description: "\(path) no longer names \(bundled)") }
+            try text.replacingOccurrences(of: bundled, with: "127.0.0.1:\(port)").write(toFile: path, atomically: true, encoding: .utf8)
         }
         return tree
     }
 
-    /// Runs async work from the benchmark's synchronous main thread.
+    /// Runs async work from the benchmark's synchronous main thread, for 30 s at most.
     private static func waitFor(_ work: @escaping @Sendable () async throws -> Void) throws {
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
@@ -87,7 +90,7 @@ enum CallPathBench {
             do { try await work() } catch { failure.withLock { $0 = error } }
             done.signal()
         }
-        done.wait()
+        guard done.wait(timeout: .now() + 30) == .success else { throw LoopbackPeers.Failure(description: "the stack did not start or stop within 30 s") }
         if let error = failure.withLock({ $0 }) { throw error }
     }
 }

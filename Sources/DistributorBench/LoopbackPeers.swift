@@ -46,9 +46,12 @@ final class LoopbackPeers {
             next += 1
         }
         for _ in 0..<min(inFlight, numbers.count) { placeNext() }
-        var ended = 0
+        // The service repeats a 200 until it has the ACK: a repeat is acknowledged again, and
+        // neither starts a second BYE nor ends a call twice.
+        var acknowledged: Set<Int> = []
+        var ended: Set<Int> = []
         var sockets = [caller] + gateways
-        while ended < numbers.count {
+        while ended.count < numbers.count {
             for index in try Self.readable(&sockets) {
                 while let (bytes, sender) = sockets[index].receive() {
                     guard case .message(let message) = SIPParser.parse(bytes) else { throw Failure(description: "an unreadable message") }
@@ -59,16 +62,17 @@ final class LoopbackPeers {
                     guard case .response(let response) = message, response.status >= 200 else { continue }
                     let callID = response.callID ?? ""
                     guard response.status == 200 else { throw Failure(description: "\(callID): answered \(response.status)") }
+                    guard let number = Int(callID.dropFirst("bench-".count).prefix { $0 != "@" }) else { continue }
                     if response.cseq?.method == "BYE" {
-                        ended += 1
-                        placeNext()
+                        if ended.insert(number).inserted { placeNext() }
                         continue
                     }
-                    guard let number = Int(callID.dropFirst("bench-".count).prefix { $0 != "@" }) else { continue }
                     let to = response.headers["To"] ?? ""
                     let target = response.headers["Contact"].flatMap { try? NameAddress($0) }?.uri.description ?? serviceURI
                     caller.send(request("ACK", uri: target, cseq: 1, number: number, to: to).serialized(), to: servicePort)
-                    caller.send(request("BYE", uri: target, cseq: 2, number: number, to: to).serialized(), to: servicePort)
+                    if acknowledged.insert(number).inserted {
+                        caller.send(request("BYE", uri: target, cseq: 2, number: number, to: to).serialized(), to: servicePort)
+                    }
                 }
             }
         }
@@ -101,61 +105,4 @@ final class LoopbackPeers {
     }
 
     static let sdp = Array("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n".utf8)
-}
-
-/// A UDP socket on 127.0.0.1 with a port of the kernel's choosing, sending to and receiving
-/// from other loopback ports.
-final class LoopbackSocket {
-    let descriptor: CInt
-    let port: Int
-
-    init() throws(LoopbackPeers.Failure) {
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = Self.address(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard descriptor >= 0, bound else {
-            if descriptor >= 0 { close(descriptor) }
-            throw LoopbackPeers.Failure(description: "cannot bind a loopback UDP socket")
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(descriptor) }
-
-    func send(_ bytes: [UInt8], to port: Int) {
-        var address = Self.address(port: port)
-        _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { target in
-                bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, 0, target, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-        }
-    }
-
-    /// One waiting datagram and the port it came from.
-    func receive() -> ([UInt8], Int)? {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let count = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { source in
-                buffer.withUnsafeMutableBytes { recvfrom(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT), source, &length) }
-            }
-        }
-        guard count > 0 else { return nil }
-        return (Array(buffer[..<count]), Int(UInt16(bigEndian: address.sin_port)))
-    }
-
-    private static func address(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
-    }
 }

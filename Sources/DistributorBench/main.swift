@@ -13,9 +13,15 @@ import SIPMessage
 
 let arguments = CommandLine.arguments.dropFirst()
 let sections = Set(arguments.filter { ["pick", "sip", "dialplan", "call"].contains($0) })
-let iterations = arguments.firstIndex(of: "--iterations").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 200_000
-let inFlight = arguments.firstIndex(of: "--in-flight").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 1
-let calls = arguments.firstIndex(of: "--calls").flatMap { arguments.index(after: $0) < arguments.endIndex ? Int(arguments[arguments.index(after: $0)]) : nil } ?? 2_000
+/// The positive number after `name`, if given.
+func option(_ name: String) -> Int? {
+    guard let flag = arguments.firstIndex(of: name), arguments.index(after: flag) < arguments.endIndex,
+          let value = Int(arguments[arguments.index(after: flag)]), value > 0 else { return nil }
+    return value
+}
+let iterations = option("--iterations") ?? 200_000
+let inFlight = option("--in-flight") ?? 1
+let calls = option("--calls") ?? 2_000
 func runs(_ section: String) -> Bool { sections.isEmpty ? section != "call" : sections.contains(section) }
 
 func measurePick(nodes: Int, weight: Int, cycles: Int, exclusions: [String] = []) -> Double {
@@ -102,8 +108,8 @@ if runs("dialplan") {
 if runs("call") {
     print("call path, CPU per call of the service and its peers (release build, bundled tree, one event-loop thread, peers in this process)")
     do {
-        let nanoseconds = try CallPathBench.run(calls: calls, inFlight: max(1, inFlight), warmUp: 200)
-        print(String(format: "  %@ %8.0f ns  (%.0f/s)", "\(calls) calls, \(max(1, inFlight)) in flight".padding(toLength: 52, withPad: " ", startingAt: 0),
+        let nanoseconds = try CallPathBench.run(calls: calls, inFlight: inFlight, warmUp: 200)
+        print(String(format: "  %@ %8.0f ns  (%.0f/s)", "\(calls) calls, \(inFlight) in flight".padding(toLength: 52, withPad: " ", startingAt: 0),
                      nanoseconds, 1e9 / nanoseconds))
     } catch {
         print("  the call path failed: \(error)")

@@ -156,7 +156,7 @@ extension Array where Element == SIPParameter {
         }
     }
 
-    /// The bytes `append(to:)` writes.
+    /// At most the bytes `append(to:)` writes, to reserve a buffer once.
     var serializedCount: Int {
         reduce(0) { $0 + 2 + $1.name.utf8.count + ($1.value?.utf8.count ?? 0) }
     }
