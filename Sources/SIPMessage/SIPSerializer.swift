@@ -81,6 +81,15 @@ enum SIPSerializer {
         bytes.append(contentsOf: "\r\n".utf8)
     }
 
+    /// `host` and, when there is one, `:port`.
+    static func appendHostPort(_ host: String, _ port: Int?, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: host.utf8)
+        if let port {
+            bytes.append(UInt8(ascii: ":"))
+            appendDecimal(port, to: &bytes)
+        }
+    }
+
     static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
         guard value >= 10 else {
             bytes.append(UInt8(ascii: "0") + UInt8(max(value, 0)))

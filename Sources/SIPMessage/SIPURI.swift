@@ -208,11 +208,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             }
             bytes.append(UInt8(ascii: "@"))
         }
-        bytes.append(contentsOf: host.utf8)
-        if let port {
-            bytes.append(UInt8(ascii: ":"))
-            SIPSerializer.appendDecimal(port, to: &bytes)
-        }
+        SIPSerializer.appendHostPort(host, port, to: &bytes)
         parameters.append(to: &bytes)
         if let headers {
             bytes.append(UInt8(ascii: "?"))

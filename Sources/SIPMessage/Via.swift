@@ -67,11 +67,7 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
         bytes.append(contentsOf: "SIP/2.0/".utf8)
         bytes.append(contentsOf: transport.utf8)
         bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: host.utf8)
-        if let port {
-            bytes.append(UInt8(ascii: ":"))
-            SIPSerializer.appendDecimal(port, to: &bytes)
-        }
+        SIPSerializer.appendHostPort(host, port, to: &bytes)
         parameters.append(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
