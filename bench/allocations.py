@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, call_rate_module, rig  # noqa: E402
+from benchlib import ROOT, call_rate_module, demangled, rig  # noqa: E402
 
 call_rate = call_rate_module()
 
@@ -80,11 +80,9 @@ def sites(pid, run, work):
     stacks = collections.Counter(tuple(line.split(None, 1)[1] for line in block.strip().splitlines() if len(line.split(None, 1)) == 2)
                                  for block in script.split("\n\n") if block.strip())
     symbols = sorted({symbol for stack in stacks for symbol in stack})
-    demangled = subprocess.run(["swift-demangle", "--simplified", "--compact"], input="\n".join(symbols),
-                               capture_output=True, text=True).stdout.split("\n")
     names = {symbol: re.sub(r"^(specialized |partial apply for |closure #\d+ in |implicit closure #\d+ in )+", "",
                             re.sub(r"\(.*", "", name))
-             for symbol, name in zip(symbols, demangled)}
+             for symbol, name in zip(symbols, demangled(symbols, "--compact"))}
     found = collections.Counter()
     for stack, times in stacks.items():
         ours = [names.get(symbol, symbol) for symbol in stack if not NOT_A_SITE.match(names.get(symbol, symbol))]

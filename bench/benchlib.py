@@ -31,6 +31,14 @@ def percentile(values, fraction):
     return values[min(len(values) - 1, int(fraction * len(values)))] if values else float("nan")
 
 
+def demangled(symbols, *options):
+    """Swift symbols demangled by swift-demangle (--simplified and `options`), in order; a
+    symbol it cannot read is kept as it is."""
+    text = subprocess.run(["swift-demangle", "--simplified", *options], input="\n".join(symbols),
+                          capture_output=True, text=True).stdout.split("\n")
+    return [name or symbol for symbol, name in zip(symbols, text + [""] * len(symbols))]
+
+
 def user_and_system_seconds(pids):
     """The CPU the processes used so far, user and system apart (a process gone counts nothing)."""
     user = system = 0

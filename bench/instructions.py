@@ -41,7 +41,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-from benchlib import call_rate_module, kamailio_command  # noqa: E402
+from benchlib import call_rate_module, demangled, kamailio_command  # noqa: E402
 # NIO's event loop, entered once per thread: collecting only inside it counts the service alone.
 # Its exact name: a pattern would also match closures inside it, and each entry and exit of a
 # match toggles collection again.
@@ -77,14 +77,6 @@ def per_function(output, inclusive):
     return counts
 
 
-def demangled(names):
-    if not shutil.which("swift-demangle") and not shutil.which("swift"):
-        return names
-    command = ["swift-demangle", "--simplified"] if shutil.which("swift-demangle") else ["swift", "demangle", "--simplified"]
-    lines = subprocess.run(command, input="\n".join(names), capture_output=True, text=True).stdout.splitlines()
-    return lines if len(lines) == len(names) else names
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binaries", nargs="*", default=[os.path.join(ROOT, ".build", "release", "distributor-bench")])
@@ -94,9 +86,9 @@ def main():
     parser.add_argument("--top", type=int, default=0, help="list the functions with the most instructions per call (last round)")
     parser.add_argument("--inclusive", action="store_true", help="--top counts what the functions call too")
     arguments = parser.parse_args()
-    for tool in ("valgrind", "objcopy", "callgrind_annotate"):
+    for tool in ("valgrind", "objcopy", "callgrind_annotate") + (("swift-demangle",) if arguments.top else ()):
         if not shutil.which(tool):
-            sys.exit(f"{tool} is missing: apt-get install -y valgrind binutils")
+            sys.exit(f"{tool} is missing: apt-get install -y valgrind binutils (swift-demangle comes with Swift)")
     counts = sorted(int(count) for count in arguments.calls.split(",") if count.strip().isdigit())
     if len(counts) != 2 or counts[0] == counts[1] or counts[0] < 1:
         parser.error("--calls takes two different positive counts, such as 200,1000")

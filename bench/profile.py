@@ -34,7 +34,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, call_rate_module, rig  # noqa: E402
+from benchlib import ROOT, call_rate_module, demangled, rig  # noqa: E402
 
 call_rate = call_rate_module()
 
@@ -96,9 +96,8 @@ def stacks_of(data):
         if frames:
             samples.append(frames)
     symbols = sorted({symbol for frames in samples for _, symbol in frames})
-    demangled = subprocess.run(["swift-demangle", "--simplified"], input="\n".join(symbols), capture_output=True, text=True).stdout.split("\n")
     # Argument labels go, `(_:from:)`; the rest of a name stays (`hash(into:)` becomes `hash`).
-    names = {symbol: re.sub(r"\((?:\w*:)*\)", "", name)[:110] for symbol, name in zip(symbols, demangled)}
+    names = {symbol: re.sub(r"\((?:\w*:)*\)", "", name)[:110] for symbol, name in zip(symbols, demangled(symbols))}
     return [[(kernel, module_of(symbol) in OUR_MODULES, names.get(symbol, symbol)) for kernel, symbol in frames] for frames in samples]
 
 

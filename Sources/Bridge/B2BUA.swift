@@ -32,6 +32,17 @@ public final class B2BUA: SIPTransactionUser {
             self.limits = limits
             self.callerIDType = callerIDType
         }
+
+        /// A profile's settings as `serve` reads them: its context, its `apply-inbound-acl`
+        /// looked up by `accessControlList` at each call (so that a reload applies),
+        /// `max-sessions`, `sessions-per-second` and `caller-id-type`.
+        public init(profile: SIPProfile, accessControlList: @escaping @Sendable (String) -> AccessControlList?) {
+            let inboundACL = profile.inboundACL
+            self.init(profile: profile.name, context: profile.context, acl: { inboundACL.flatMap(accessControlList) },
+                      limits: CallLimits(maxSessions: profile.settings["max-sessions"].flatMap { Int($0) } ?? 100_000,
+                                         sessionsPerSecond: profile.settings["sessions-per-second"].flatMap { Int($0) } ?? 30_000),
+                      callerIDType: profile.callerIDType)
+        }
     }
 
     let settings: Settings

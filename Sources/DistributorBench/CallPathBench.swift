@@ -34,15 +34,13 @@ enum CallPathBench {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        // No per-source rate limit, no overload guard and no call limits (`serve` has all three):
-        // one caller sends as fast as it is answered, and the count is of the call path alone.
+        // No per-source rate limit and no overload guard (`serve` has both): one caller sends as
+        // fast as it is answered, and the count is of the call path alone.
         let stack = SIPStack(configuration: SIPStackConfiguration(host: "127.0.0.1", port: 0, transports: [.udp], rateLimit: nil,
                                                                   profile: profile.name),
                              group: group, logger: quiet)
         let gateways = GatewayManager(profiles: [GatewayManager.Profile(name: profile.name, stack: stack)], logger: quiet)
-        let settings = B2BUA.Settings(profile: profile.name, context: profile.context,
-                                      acl: { profile.inboundACL.flatMap(runtime.store.current.accessControlList(named:)) },
-                                      callerIDType: profile.callerIDType)
+        let settings = B2BUA.Settings(profile: profile) { runtime.store.current.accessControlList(named: $0) }
         let b2bua = B2BUA(settings: settings, stack: stack, gateways: gateways, calls: CallTable(), group: group, events: EventBus(),
                           logger: quiet) { runtime.dialplanEnvironment(externalApplications: ["bridge"]) }
         try waitFor { try await stack.start(user: StatelessEndpoint(next: b2bua)) }

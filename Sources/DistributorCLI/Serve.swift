@@ -89,13 +89,7 @@ struct Serve: AsyncParsableCommand {
         let events = EventBus()
         do {
             for (profile, stack) in zip(configuration.profiles, stacks) {
-                let settings = B2BUA.Settings(
-                    profile: profile.name, context: profile.context,
-                    acl: { profile.inboundACL.flatMap(runtime.store.current.accessControlList(named:)) },
-                    limits: CallLimits(maxSessions: profile.settings["max-sessions"].flatMap { Int($0) } ?? 100_000,
-                                       sessionsPerSecond: profile.settings["sessions-per-second"].flatMap { Int($0) } ?? 30_000),
-                    callerIDType: profile.callerIDType
-                )
+                let settings = B2BUA.Settings(profile: profile) { runtime.store.current.accessControlList(named: $0) }
                 let b2bua = B2BUA(settings: settings, stack: stack, gateways: gateways, calls: calls, group: group, events: events,
                                   logger: Logger(label: "bridge/\(profile.name)")) {
                     runtime.dialplanEnvironment(externalApplications: ["bridge"])
