@@ -1,3 +1,4 @@
+import TextTrimming
 /// The header fields of a message in order. Names are canonical; look-ups ignore case.
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
@@ -137,7 +138,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         let key = SIPHeaderName.key(name)
         guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
         // Most fields hold one element (one Via each): then it is replaced whole, not split and joined.
-        if !fields[index].text.utf8.contains(UInt8(ascii: ",")) {
+        if !fields[index].text.containsByte(UInt8(ascii: ",")) {
             if fields[index].text.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) { fields[index].value = value }
             return
         }

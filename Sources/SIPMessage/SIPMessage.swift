@@ -160,16 +160,16 @@ public protocol SIPMessageHeaders {
 }
 
 extension SIPRequest: SIPMessageHeaders {
-    /// The request with its top Via replaced (RFC 3581 `received`/`rport`), keeping what the
-    /// parser already read of the other headers.
-    public func replacingTopVia(with via: Via) -> SIPRequest {
-        var copy = self
-        copy.headers.replaceFirstElement("Via", with: via.description)
+    /// Replaces the top Via (RFC 3581 `received`/`rport`) in place, keeping what the parser
+    /// already read of the other headers: a request just received is its only owner, so
+    /// nothing is copied.
+    public mutating func replaceTopVia(with via: Via) {
+        let essentials = self.essentials
+        headers.replaceFirstElement("Via", with: via.description)
         if let essentials {
-            copy.essentials = SIPEssentials(topVia: via, cseq: essentials.cseq, callID: essentials.callID,
+            self.essentials = SIPEssentials(topVia: via, cseq: essentials.cseq, callID: essentials.callID,
                                             fromTag: essentials.fromTag, toTag: essentials.toTag)
         }
-        return copy
     }
 }
 extension SIPResponse: SIPMessageHeaders {}

@@ -6,8 +6,8 @@ import TextTrimming
 enum ResponseRouting {
     /// Adds `received` and fills `rport` on the top Via of a request from `peer`, so that every
     /// response built from it carries them.
-    static func stampingReceived(_ request: SIPRequest, from peer: SIPPeer) -> SIPRequest {
-        guard var via = request.topVia, let sourceIP = peer.ipAddress else { return request }
+    static func stampReceived(_ request: inout SIPRequest, from peer: SIPPeer) {
+        guard var via = request.topVia, let sourceIP = peer.ipAddress else { return }
         var changed = false
         if via.host.trimmed("[]") != sourceIP || via.rport != nil {
             via.parameters.set("received", sourceIP)
@@ -17,8 +17,8 @@ enum ResponseRouting {
             via.parameters.set("rport", String(port))
             changed = true
         }
-        guard changed else { return request }
-        return request.replacingTopVia(with: via)
+        guard changed else { return }
+        request.replaceTopVia(with: via)
     }
 
     /// The address a response to `request` goes to: the source when `rport` was asked for

@@ -322,9 +322,10 @@ public final class SIPStack: Sendable {
             response.headers.add("Warning", "399 \(advertisedHost) \"\(error.reason.replacingQuotes())\"")
             traffic.count(response, .sent)
             transmit(response.serialized(), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
-        case .message(.request(let request)):
+        case .message(.request(var request)):
             traffic.count(request, .received)
-            receive(ResponseRouting.stampingReceived(request, from: peer), from: peer, queue: queue)
+            ResponseRouting.stampReceived(&request, from: peer)
+            receive(request, from: peer, queue: queue)
         case .message(.response(let response)):
             traffic.count(response, .received)
             guard let key = TransactionKey.client(for: response), let effects = table.update(key, { $0.receive(response) }) else {
