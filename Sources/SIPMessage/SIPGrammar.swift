@@ -145,13 +145,13 @@ extension Array where Element == SIPParameter {
 
     /// `;name=value;flag` into a buffer: a Via is written out again for every request received
     /// (`received` and `rport`), where joining a string per parameter cost more than the rest.
-    func append(to bytes: inout [UInt8]) {
+    func append(to bytes: inout some ByteSink) {
         for parameter in self {
-            bytes.append(UInt8(ascii: ";"))
-            bytes.append(contentsOf: parameter.name.utf8)
+            bytes.write(UInt8(ascii: ";"))
+            bytes.write(parameter.name)
             if let value = parameter.value {
-                bytes.append(UInt8(ascii: "="))
-                bytes.append(contentsOf: value.utf8)
+                bytes.write(UInt8(ascii: "="))
+                bytes.write(value)
             }
         }
     }

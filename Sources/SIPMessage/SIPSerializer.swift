@@ -1,28 +1,32 @@
 extension SIPRequest {
     /// The wire form; Content-Length always states the body's size.
     public func serialized() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(SIPSerializer.headersSize(headers) + body.count + 64 + method.utf8.count + 2 * uri.host.utf8.count)
-        bytes.append(contentsOf: method.utf8)
-        bytes.append(UInt8(ascii: " "))
-        uri.append(to: &bytes)
-        bytes.append(contentsOf: " SIP/2.0\r\n".utf8)
-        SIPSerializer.appendHeaders(headers, body: body, to: &bytes)
-        return bytes
+        let capacity = method.utf8.count + 1 + uri.serializedCount + 10 + SIPSerializer.sectionSize(headers, bodyCount: body.count)
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            var writer = WireWriter(buffer)
+            writer.write(method)
+            writer.write(UInt8(ascii: " "))
+            uri.append(to: &writer)
+            writer.write(literal: " SIP/2.0\r\n")
+            SIPSerializer.appendSection(headers, body: body, to: &writer)
+            count = writer.count
+        }
     }
 }
 
 extension SIPResponse {
     public func serialized() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(SIPSerializer.headersSize(headers) + body.count + 64 + reason.utf8.count)
-        bytes.append(contentsOf: "SIP/2.0 ".utf8)
-        SIPSerializer.appendDecimal(status, to: &bytes)
-        bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: reason.utf8)
-        bytes.append(contentsOf: "\r\n".utf8)
-        SIPSerializer.appendHeaders(headers, body: body, to: &bytes)
-        return bytes
+        let capacity = 8 + SIPSerializer.decimalCount(status) + 1 + reason.utf8.count + 2 + SIPSerializer.sectionSize(headers, bodyCount: body.count)
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            var writer = WireWriter(buffer)
+            writer.write(literal: "SIP/2.0 ")
+            SIPSerializer.appendDecimal(status, to: &writer)
+            writer.write(UInt8(ascii: " "))
+            writer.write(reason)
+            writer.write(literal: "\r\n")
+            SIPSerializer.appendSection(headers, body: body, to: &writer)
+            count = writer.count
+        }
     }
 }
 
@@ -35,67 +39,83 @@ extension SIPMessage {
     }
 }
 
-/// Writes straight into one buffer sized up front: no intermediate strings, no regrowth.
+/// Writes a message into one buffer of the size it reckons first: no intermediate strings, no regrowth.
 enum SIPSerializer {
-    /// The bytes the header fields take, with a Content-Length line.
-    static func headersSize(_ headers: SIPHeaders) -> Int {
+    /// The bytes `appendSection` writes: the header fields, one Content-Length line, the empty line and the body.
+    static func sectionSize(_ headers: SIPHeaders, bodyCount: Int) -> Int {
+        let contentLength = 18 + decimalCount(bodyCount)
+        var size = 2 + bodyCount
+        var wroteLength = false
         // Through the buffer: the fields are read where they are, not copied (and retained) one by one.
         headers.fields.withUnsafeBufferPointer { fields in
-            fields.indices.reduce(32) { $0 + fields[$1].name.utf8.count + fields[$1].text.utf8.count + 4 }
+            for index in fields.indices {
+                if fields[index].has(key: "content-length") {
+                    if !wroteLength { size += contentLength }
+                    wroteLength = true
+                } else {
+                    size += fields[index].name.utf8.count + fields[index].text.utf8.count + 4
+                }
+            }
         }
+        return wroteLength ? size : size + contentLength
     }
 
-    static func appendHeaders(_ headers: SIPHeaders, body: [UInt8], to bytes: inout [UInt8]) {
+    /// The header fields (a Content-Length in place of the first one received, stating the
+    /// body's size), the empty line and the body.
+    static func appendSection(_ headers: SIPHeaders, body: [UInt8], to writer: inout WireWriter) {
         var wroteLength = false
         headers.fields.withUnsafeBufferPointer { fields in
             for index in fields.indices {
                 if fields[index].has(key: "content-length") {
                     if wroteLength { continue }
                     wroteLength = true
-                    appendContentLength(body.count, to: &bytes)
+                    appendContentLength(body.count, to: &writer)
                     continue
                 }
-                append(fields[index].name, to: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                bytes.append(UInt8(ascii: " "))
-                append(fields[index].text, to: &bytes)
-                bytes.append(UInt8(ascii: "\r"))
-                bytes.append(UInt8(ascii: "\n"))
+                writer.write(fields[index].name)
+                writer.write(literal: ": ")
+                writer.write(fields[index].text)
+                writer.write(literal: "\r\n")
             }
         }
-        if !wroteLength { appendContentLength(body.count, to: &bytes) }
-        bytes.append(contentsOf: "\r\n".utf8)
-        bytes.append(contentsOf: body)
+        if !wroteLength { appendContentLength(body.count, to: &writer) }
+        writer.write(literal: "\r\n")
+        body.withUnsafeBytes { writer.write($0) }
     }
 
-    /// A string's bytes, copied from its own storage.
-    static func append(_ text: some StringProtocol, to bytes: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)
-        }
-    }
-
-    private static func appendContentLength(_ length: Int, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: "Content-Length: ".utf8)
-        appendDecimal(length, to: &bytes)
-        bytes.append(contentsOf: "\r\n".utf8)
+    private static func appendContentLength(_ length: Int, to writer: inout WireWriter) {
+        writer.write(literal: "Content-Length: ")
+        appendDecimal(length, to: &writer)
+        writer.write(literal: "\r\n")
     }
 
     /// `host` and, when there is one, `:port`.
-    static func appendHostPort(_ host: String, _ port: Int?, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: host.utf8)
+    static func appendHostPort(_ host: String, _ port: Int?, to bytes: inout some ByteSink) {
+        bytes.write(host)
         if let port {
-            bytes.append(UInt8(ascii: ":"))
+            bytes.write(UInt8(ascii: ":"))
             appendDecimal(port, to: &bytes)
         }
     }
 
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    /// A negative value is written as `0`.
+    static func appendDecimal(_ value: Int, to bytes: inout some ByteSink) {
         guard value >= 10 else {
-            bytes.append(UInt8(ascii: "0") + UInt8(max(value, 0)))
+            bytes.write(UInt8(ascii: "0") + UInt8(max(value, 0)))
             return
         }
         appendDecimal(value / 10, to: &bytes)
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        bytes.write(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    /// The digits `appendDecimal` writes.
+    static func decimalCount(_ value: Int) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
     }
 }

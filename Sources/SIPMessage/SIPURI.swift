@@ -197,23 +197,29 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The description's bytes appended in place (a Request-URI on every request sent).
-    func append(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: scheme.utf8)
-        bytes.append(UInt8(ascii: ":"))
+    func append(to bytes: inout some ByteSink) {
+        bytes.write(scheme)
+        bytes.write(UInt8(ascii: ":"))
         if let user {
-            bytes.append(contentsOf: user.utf8)
+            bytes.write(user)
             if let password {
-                bytes.append(UInt8(ascii: ":"))
-                bytes.append(contentsOf: password.utf8)
+                bytes.write(UInt8(ascii: ":"))
+                bytes.write(password)
             }
-            bytes.append(UInt8(ascii: "@"))
+            bytes.write(UInt8(ascii: "@"))
         }
         SIPSerializer.appendHostPort(host, port, to: &bytes)
         parameters.append(to: &bytes)
         if let headers {
-            bytes.append(UInt8(ascii: "?"))
-            bytes.append(contentsOf: headers.utf8)
+            bytes.write(UInt8(ascii: "?"))
+            bytes.write(headers)
         }
+    }
+
+    /// At most the bytes `append(to:)` writes, to size a buffer once.
+    var serializedCount: Int {
+        scheme.utf8.count + 3 + (user?.utf8.count ?? 0) + (password?.utf8.count ?? 0) + host.utf8.count + 6
+            + parameters.serializedCount + 1 + (headers?.utf8.count ?? 0)
     }
 
     public var description: String {

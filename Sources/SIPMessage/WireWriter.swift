@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a message into memory sized up front, each piece one copy: appending to an array
+/// checked its capacity and uniqueness for every byte and piece, which cost more than the
+/// copying. A write past the end is dropped (and trips an assertion in a debug build), so a
+/// size reckoned wrong shortens a message but never writes out of bounds.
+struct WireWriter: ByteSink {
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        // An empty buffer has no address; a writer over it writes nothing.
+        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!
+        capacity = buffer.baseAddress == nil ? 0 : buffer.count
+    }
+
+    mutating func write(_ byte: UInt8) {
+        guard count < capacity else { return overflow() }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func write(_ text: some StringProtocol) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) }
+        if copied == nil {
+            for byte in text.utf8 { write(byte) }
+        }
+    }
+
+    /// A header value sliced from a received section, copied from where it lies.
+    mutating func write(_ text: Substring) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A literal, copied without retaining a string.
+    mutating func write(literal: StaticString) {
+        write(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        guard bytes.count <= capacity - count else { return overflow() }
+        memcpy(base + count, source, bytes.count)
+        count += bytes.count
+    }
+
+    private func overflow() {
+        assertionFailure("a message was sized smaller than what it holds")
+    }
+}

@@ -1,0 +1,44 @@
+import SIPMessage
+import Testing
+
+/// A message is written into a buffer sized before writing: every part must land, byte for byte,
+/// whatever the URI, the headers, the Content-Length fields and the body hold.
+struct SerializerTests {
+    private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    @Test func requestWithEveryURIPartAndNoContentLength() {
+        let uri = SIPURI(scheme: "sip", user: "alice", password: "secret", host: "[2001:db8::1]", port: 5070,
+                         parameters: [SIPParameter(name: "transport", value: "tcp"), SIPParameter(name: "lr", value: nil)],
+                         headers: "subject=hi")
+        let request = SIPRequest(method: "OPTIONS", uri: uri, headers: SIPHeaders([("Call-ID", "c1"), ("Subject", "café ☕")]))
+        #expect(text(request.serialized()) == """
+            OPTIONS sip:alice:secret@[2001:db8::1]:5070;transport=tcp;lr?subject=hi SIP/2.0\r
+            Call-ID: c1\r
+            Subject: café ☕\r
+            Content-Length: 0\r
+            \r
+
+            """)
+    }
+
+    @Test func theFirstContentLengthStatesTheBodyAndTheOthersGo() {
+        let body = Array(repeating: UInt8(ascii: "x"), count: 12_345)
+        let request = SIPRequest(method: "MESSAGE", uri: SIPURI(host: "h"),
+                                 headers: SIPHeaders([("Content-Length", "3"), ("To", "<sip:b@h>"), ("Content-Length", "9")]), body: body)
+        let bytes = request.serialized()
+        #expect(text(Array(bytes.prefix(63))) == "MESSAGE sip:h SIP/2.0\r\nContent-Length: 12345\r\nTo: <sip:b@h>\r\n\r\n")
+        #expect(bytes.count == 63 + body.count)
+        #expect(Array(bytes.suffix(body.count)) == body)
+    }
+
+    @Test func responseWithAnEmptyReasonAndABody() {
+        let response = SIPResponse(status: 183, reason: "", headers: SIPHeaders([("Content-Type", "application/sdp")]), body: Array("v=0\r\n".utf8))
+        #expect(text(response.serialized()) == "SIP/2.0 183 \r\nContent-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n")
+    }
+
+    @Test func parsedValuesAreWrittenFromTheReceivedSection() throws {
+        let received = Array("BYE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>;tag=t\r\nCall-ID: x\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n".utf8)
+        guard case .message(.request(let bye)) = SIPParser.parse(received) else { Issue.record("not a request"); return }
+        #expect(bye.serialized() == received)
+    }
+}
