@@ -31,12 +31,15 @@ struct Dialog: Sendable {
     func ack(cseq number: UInt32, transport: SIPPeer.Transport, host: String, port: Int) -> SIPRequest {
         var headers = SIPHeaders()
         headers.reserveCapacity(6 + routeSet.count)
-        headers.add("Via", "SIP/2.0/\(transport.rawValue) \(host):\(port);branch=\(SIPIdentifiers.branch());rport")
+        headers.add("Via", SIPStack.via(transport: transport, host: host, port: port, branch: SIPIdentifiers.branch()))
         headers.add("Max-Forwards", "70")
         headers.add("From", local)
         headers.add("To", remote)
         headers.add("Call-ID", callID)
-        headers.add("CSeq", "\(number) ACK")
+        var cseq = TextBuilder(capacity: 14)
+        cseq.append(Int(number))
+        cseq.append(" ACK")
+        headers.add("CSeq", cseq.text)
         for route in routeSet { headers.add("Route", route) }
         return SIPRequest(method: "ACK", uri: remoteTarget, headers: headers)
     }

@@ -44,13 +44,22 @@ enum OutboundInvite {
 
     static func toGateway(_ settings: GatewaySettings, destination: String, caller: Caller, stack: SIPStack,
                           transport: SIPPeer.Transport) throws -> SIPRequest {
-        let target = destination.containsByte(UInt8(ascii: "@")) ? destination : "\(settings.destinationPrefix)\(destination)@\(settings.proxy)"
-        let uri = try SIPURI(target.lowercased().hasPrefix("sip:") ? target : "sip:" + target)
+        let uri: SIPURI
+        if destination.containsByte(UInt8(ascii: "@")) {
+            uri = try sipURI(destination)
+        } else {
+            var target = TextBuilder(capacity: 8 + settings.destinationPrefix.utf8.count + destination.utf8.count + settings.proxy.utf8.count)
+            target.append(settings.destinationPrefix)
+            target.append(destination)
+            target.append("@")
+            target.append(settings.proxy)
+            uri = try sipURI(target.text)
+        }
         let gatewayHost = settings.fromDomain ?? settings.proxy
         // With caller-id-in-from the caller's number is the From user, at our own address, as in sofia.
         let from = settings.callerIDInFrom ? (user: caller.callerIDNumber, host: stack.advertisedHost) : (user: settings.fromUser, host: gatewayHost)
-        var request = base(uri: uri, from: "<sip:\(from.user)@\(from.host)>", identityHost: gatewayHost, caller: caller, stack: stack,
-                           transport: transport, contactUser: "gw+\(settings.name)")
+        var request = base(uri: uri, from: sipAddress(user: from.user, host: from.host), identityHost: gatewayHost, caller: caller,
+                           stack: stack, transport: transport, contactUser: "gw+" + settings.name)
         if let outbound = settings.outboundProxy {
             request.headers.add("Route", "<\(outbound);lr>")
         }
@@ -58,9 +67,24 @@ enum OutboundInvite {
     }
 
     static func toTarget(_ target: String, caller: Caller, stack: SIPStack, transport: SIPPeer.Transport) throws -> SIPRequest {
-        let uri = try SIPURI(target.lowercased().hasPrefix("sip:") ? target : "sip:" + target)
-        return base(uri: uri, from: "<sip:\(caller.callerIDNumber)@\(stack.advertisedHost)>", identityHost: stack.advertisedHost,
-                    caller: caller, stack: stack, transport: transport, contactUser: caller.callerIDNumber)
+        base(uri: try sipURI(target), from: sipAddress(user: caller.callerIDNumber, host: stack.advertisedHost), identityHost: stack.advertisedHost,
+             caller: caller, stack: stack, transport: transport, contactUser: caller.callerIDNumber)
+    }
+
+    /// `target` as a URI, `sip:` put in front unless it has it (in any case).
+    private static func sipURI(_ target: String) throws -> SIPURI {
+        try SIPURI(SIPGrammar.equalsIgnoringCase(target.prefix(4), "sip:") ? target : "sip:" + target)
+    }
+
+    /// `<sip:user@host>`.
+    private static func sipAddress(user: String, host: String) -> String {
+        var address = TextBuilder(capacity: 8 + user.utf8.count + host.utf8.count)
+        address.append("<sip:")
+        address.append(user)
+        address.append("@")
+        address.append(host)
+        address.append(">")
+        return address.text
     }
 
     /// `identityHost`: the host of the Remote-Party-ID or P-Preferred-Identity URI.
@@ -72,21 +96,46 @@ enum OutboundInvite {
         headers.add("Max-Forwards", String(max(0, (caller.invite.maxForwards ?? 70) - 1)))
         // sofia leaves the display name out only when there is none (or it is "_undef_").
         let named = !caller.callerIDName.isEmpty && caller.callerIDName != "_undef_"
-        headers.add("From", "\(named ? "\"\(caller.callerIDName)\" " : "")\(from);tag=\(SIPIdentifiers.tag())")
+        /// The display name in quotes, and a space after it when `spaced`.
+        func appendName(to text: inout TextBuilder, spaced: Bool) {
+            guard named else { return }
+            text.append("\"")
+            text.append(caller.callerIDName)
+            text.append(spaced ? "\" " : "\"")
+        }
+        let tag = SIPIdentifiers.tag()
+        var fromValue = TextBuilder(capacity: 8 + caller.callerIDName.utf8.count + from.utf8.count + tag.utf8.count)
+        appendName(to: &fromValue, spaced: true)
+        fromValue.append(from)
+        fromValue.append(";tag=")
+        fromValue.append(tag)
+        headers.add("From", fromValue.text)
         var toURI = uri
         toURI.parameters = []
         toURI.headers = nil
-        headers.add("To", "<\(toURI)>")
+        var to = TextBuilder(capacity: 8 + toURI.serializedCount)
+        to.append("<")
+        to.append(toURI)
+        to.append(">")
+        headers.add("To", to.text)
         headers.add("Call-ID", SIPIdentifiers.callID())
         headers.add("CSeq", "1 INVITE")
         headers.add("Contact", stack.contact(user: contactUser, transport: transport))
         headers.add("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE")
-        let identity = "<sip:\(caller.callerIDNumber)@\(identityHost)>"
         switch caller.callerIDType {
         case .rpid:
-            headers.add("Remote-Party-ID", "\(named ? "\"\(caller.callerIDName)\"" : "")\(identity);party=calling;screen=no;privacy=off")
+            let identity = sipAddress(user: caller.callerIDNumber, host: identityHost)
+            var identityValue = TextBuilder(capacity: 40 + caller.callerIDName.utf8.count + identity.utf8.count)
+            appendName(to: &identityValue, spaced: false)
+            identityValue.append(identity)
+            identityValue.append(";party=calling;screen=no;privacy=off")
+            headers.add("Remote-Party-ID", identityValue.text)
         case .pid:
-            headers.add("P-Preferred-Identity", "\(named ? "\"\(caller.callerIDName)\" " : "")\(identity)")
+            let identity = sipAddress(user: caller.callerIDNumber, host: identityHost)
+            var identityValue = TextBuilder(capacity: 4 + caller.callerIDName.utf8.count + identity.utf8.count)
+            appendName(to: &identityValue, spaced: true)
+            identityValue.append(identity)
+            headers.add("P-Preferred-Identity", identityValue.text)
             headers.add("Privacy", "none")
         case .none:
             break

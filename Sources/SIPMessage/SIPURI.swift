@@ -216,8 +216,8 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// At most the bytes `append(to:)` writes, to size a buffer once.
-    var serializedCount: Int {
+    /// At most the bytes its description takes, to size a buffer once.
+    public var serializedCount: Int {
         scheme.utf8.count + 3 + (user?.utf8.count ?? 0) + (password?.utf8.count ?? 0) + host.utf8.count + 6
             + parameters.serializedCount + 1 + (headers?.utf8.count ?? 0)
     }

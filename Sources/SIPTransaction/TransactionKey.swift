@@ -33,7 +33,11 @@ public struct TransactionKey: Hashable, Sendable {
         guard let via = request.topVia, let cseq = request.cseq, let callID = request.callID else { return nil }
         let method = request.method == "ACK" ? "INVITE" : request.method
         if let branch = via.branch, branch.hasPrefix(Via.magicCookie) {
-            return TransactionKey(.branch(branch, sentBy: "\(via.host.lowercased()):\(via.port ?? 5060)", method: method))
+            var sentBy = TextBuilder(capacity: 8 + via.host.utf8.count)
+            sentBy.append(via.host.lowercased())
+            sentBy.append(":")
+            sentBy.append(via.port ?? 5060)
+            return TransactionKey(.branch(branch, sentBy: sentBy.text, method: method))
         }
         // An ACK for a non-2xx carries the To tag of the response; the INVITE had none.
         let toTag = request.method == "ACK" ? "" : request.toTag ?? ""

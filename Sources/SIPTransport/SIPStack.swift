@@ -147,35 +147,35 @@ public final class SIPStack: Sendable {
     /// A Via of ours for a new client transaction over `transport`, with a fresh branch.
     public func newVia(_ transport: SIPPeer.Transport) -> (value: String, branch: String) {
         let branch = SIPIdentifiers.branch()
-        let host = advertisedHost
-        // Built in one allocation: interpolation regrew the string on the way (every request sent).
-        var value = ""
-        value.reserveCapacity(64 + host.utf8.count)
-        value += "SIP/2.0/"
-        value += transport.rawValue
-        value += " "
-        value += host
-        value += ":"
-        value += String(port)
-        value += ";branch="
-        value += branch
-        value += ";rport"
-        return (value, branch)
+        return (Self.via(transport: transport, host: advertisedHost, port: port, branch: branch), branch)
     }
 
-    /// Our Contact for `user` over `transport`, built in one allocation: every call sends it
+    /// `SIP/2.0/UDP host:port;branch=...;rport`, built in one buffer (every request sent has one).
+    public static func via(transport: SIPPeer.Transport, host: String, port: Int, branch: String) -> String {
+        var value = TextBuilder(capacity: 32 + host.utf8.count + branch.utf8.count)
+        value.append(transport == .tcp ? "SIP/2.0/TCP " : "SIP/2.0/UDP ")
+        value.append(host)
+        value.append(":")
+        value.append(port)
+        value.append(";branch=")
+        value.append(branch)
+        value.append(";rport")
+        return value.text
+    }
+
+    /// Our Contact for `user` over `transport`, built in one buffer: every call sends it
     /// in its outgoing INVITE and in the ringing and answer it relays back.
     public func contact(user: String, transport: SIPPeer.Transport) -> String {
         let host = advertisedHost
-        var value = "<sip:"
-        value.reserveCapacity(32 + user.utf8.count + host.utf8.count)
-        value += user
-        value += "@"
-        value += host
-        value += ":"
-        value += String(port)
-        value += transport == .tcp ? ";transport=tcp>" : ";transport=udp>"
-        return value
+        var value = TextBuilder(capacity: 32 + user.utf8.count + host.utf8.count)
+        value.append("<sip:")
+        value.append(user)
+        value.append("@")
+        value.append(host)
+        value.append(":")
+        value.append(port)
+        value.append(transport == .tcp ? ";transport=tcp>" : ";transport=udp>")
+        return value.text
     }
 
     /// Starts a client transaction. A request without a Via gets ours, with a fresh branch.

@@ -42,3 +42,18 @@ struct SerializerTests {
         #expect(bye.serialized() == received)
     }
 }
+
+/// Header values built piece by piece read as the pieces joined.
+struct TextBuilderTests {
+    @Test func piecesNumbersAndAURIJoinInOrder() {
+        var text = TextBuilder(capacity: 4)
+        text.append("<")
+        text.append(SIPURI(user: "1004", host: "gw.example.com", port: 5080, parameters: [SIPParameter(name: "lr", value: nil)]))
+        text.append(">;tag=")
+        text.append("caf\u{E9} long enough to spill out of a small string"[...])
+        text.append(";n=")
+        text.append(65_535)
+        text.append(-3)
+        #expect(text.text == "<sip:1004@gw.example.com:5080;lr>;tag=caf\u{E9} long enough to spill out of a small string;n=655350")
+    }
+}
