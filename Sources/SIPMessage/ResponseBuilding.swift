@@ -28,12 +28,11 @@ extension SIPRequest {
         if var to {
             if let toTag, status > 100, self.toTag == nil {
                 // Built at its size: the value is a slice of the request's header section.
-                var tagged = ""
-                tagged.reserveCapacity(to.text.utf8.count + 5 + toTag.utf8.count)
-                tagged += to.text
-                tagged += ";tag="
-                tagged += toTag
-                to.value = tagged
+                var tagged = TextBuilder(capacity: to.utf8Count + 5 + toTag.utf8.count)
+                to.withUTF8 { tagged.append(bytes: $0) }
+                tagged.append(";tag=")
+                tagged.append(toTag)
+                to.value = tagged.text
             }
             headers.append(to)
         }

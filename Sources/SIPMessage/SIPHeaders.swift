@@ -1,16 +1,26 @@
-import TextTrimming
 /// The header fields of a message in order. Names are canonical; look-ups ignore case.
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
         public let name: String
         let key: String
-        /// A parsed message's values are slices of one copy of its header section: a value
-        /// becomes a string of its own only when read, and most are only passed on or sent.
-        var text: Substring
+        /// The value's text: a string of its own, or for a parsed message the one copy of its
+        /// header section that every value is a slice of, with the value's UTF-8 offsets in it.
+        /// A value becomes a string of its own only when read: most are only passed on or sent,
+        /// and making each a `Substring` cost a quarter of reading the section.
+        private var storage: String
+        private var start: Int32
+        private var end: Int32
 
         public var value: String {
-            get { String(text) }
-            set { text = Substring(newValue) }
+            get {
+                if isWholeStorage { return storage }
+                return withUTF8 { String(decoding: $0, as: UTF8.self) }
+            }
+            set {
+                storage = newValue
+                start = 0
+                end = Int32(newValue.utf8.count)
+            }
         }
 
         public init(name: String, value: String) {
@@ -21,30 +31,82 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
                 self.name = SIPHeaderName.canonical(name)
                 self.key = self.name.lowercased()
             }
-            text = Substring(value)
+            storage = value
+            start = 0
+            end = Int32(value.utf8.count)
         }
 
-        init(name: String, key: String, text: Substring) {
+        /// The value at UTF-8 offsets `range` of `section` (a received header section, at most
+        /// `SIPParser.maximumMessageSize` bytes).
+        init(name: String, key: String, section: String, range: Range<Int>) {
             self.name = name
             self.key = key
-            self.text = text
+            storage = section
+            start = Int32(range.lowerBound)
+            end = Int32(range.upperBound)
         }
+
+        /// The value's UTF-8 bytes, where they lie.
+        func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            let start = Int(start), end = Int(end)
+            if let result = storage.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[start..<end]))) }) {
+                return result
+            }
+            var copy = String(decoding: Array(storage.utf8)[start..<end], as: UTF8.self)
+            return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+
+        var utf8Count: Int { Int(end - start) }
+
+        /// The value as a decimal number, blanks around it allowed: nil unless it is 1 to 9 digits.
+        var decimalValue: Int? {
+            withUTF8 { bytes in
+                let digits = Self.trimmed(bytes)
+                guard (1...9).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+                return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            }
+        }
+
+        /// Whether the two values are the same once blanks around them are dropped.
+        func hasTrimmedValue(of other: Field) -> Bool {
+            withUTF8 { mine in other.withUTF8 { theirs in Self.trimmed(mine).elementsEqual(Self.trimmed(theirs)) } }
+        }
+
+        private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer> {
+            var lower = 0, upper = bytes.count
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+            return bytes[lower..<upper]
+        }
+
+        var isWholeStorage: Bool { start == 0 && Int(end) == storage.utf8.count }
 
         /// Its value as a string of its own when it is a slice of a received header section
         /// larger than `SIPHeaders.keptSectionLimit`.
         mutating func detach() {
-            if holdsLargeSection { text = Substring(String(text)) }
+            if holdsLargeSection { value = value }
         }
 
         var holdsLargeSection: Bool {
-            text.base.utf8.count > SIPHeaders.keptSectionLimit
-                && (text.startIndex != text.base.startIndex || text.endIndex != text.base.endIndex)
+            storage.utf8.count > SIPHeaders.keptSectionLimit && !isWholeStorage
         }
 
         /// Whether the field's lowercase name is `key`. The lengths first: most fields a look-up
         /// passes are another header, and comparing two different strings is =='s slow path.
         func has(key: String) -> Bool {
             self.key.utf8.count == key.utf8.count && self.key == key
+        }
+
+        /// Same name and the same value, byte for byte.
+        public static func == (lhs: Field, rhs: Field) -> Bool {
+            lhs.name == rhs.name && lhs.key == rhs.key && lhs.utf8Count == rhs.utf8Count
+                && lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(key)
+            withUTF8 { hasher.combine(bytes: $0) }
         }
     }
 
@@ -138,8 +200,11 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         let key = SIPHeaderName.key(name)
         guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
         // Most fields hold one element (one Via each): then it is replaced whole, not split and joined.
-        if !fields[index].text.containsByte(UInt8(ascii: ",")) {
-            if fields[index].text.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) { fields[index].value = value }
+        let (hasComma, hasText) = fields[index].withUTF8 { bytes in
+            (bytes.contains(UInt8(ascii: ",")), bytes.contains { $0 != 0x20 && $0 != 0x09 })
+        }
+        if !hasComma {
+            if hasText { fields[index].value = value }
             return
         }
         var elements = SIPGrammar.splitList(fields[index].value)

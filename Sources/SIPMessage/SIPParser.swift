@@ -1,4 +1,3 @@
-import TextTrimming
 /// Reads one SIP message from bytes (RFC 3261 §7). Never traps: anything it cannot read is an
 /// `.invalid` with a reason, and with the request's headers when there is enough of it to
 /// answer `400 Bad Request`.
@@ -96,8 +95,8 @@ public enum SIPParser {
         var toCount = 0
         var via: Place?
         var foldedValues: [String] = []
-        var maxForwards: String?
-        var contentLength: String?
+        var maxForwards: SIPHeaders.Field?
+        var contentLength: SIPHeaders.Field?
         var conflictingLengths = false
 
         mutating func note(_ field: SIPHeaders.Field, at value: Place) {
@@ -108,12 +107,12 @@ public enum SIPParser {
             case 4 where field.key == "from": fromCount += 1; if from == nil { from = value }
             case 2 where field.key == "to": toCount += 1; if to == nil { to = value }
             case 3 where field.key == "via": if via == nil { via = value }
-            case 12 where field.key == "max-forwards": if maxForwards == nil { maxForwards = field.value }
+            case 12 where field.key == "max-forwards": if maxForwards == nil { maxForwards = field }
             case 14 where field.key == "content-length":
                 if let contentLength {
-                    if contentLength.trimmed() != field.value.trimmed() { conflictingLengths = true }
+                    if !contentLength.hasTrimmedValue(of: field) { conflictingLengths = true }
                 } else {
-                    contentLength = field.value
+                    contentLength = field
                 }
             default: break
             }
@@ -128,12 +127,12 @@ public enum SIPParser {
         // are its positions only when no invalid UTF-8 had to be replaced, else each value is
         // a string of its own, repaired by itself.
         let sectionText = String(validating: bytes[section], as: UTF8.self)
-        func value(_ range: Range<Int>) -> Substring {
-            guard let sectionText else { return Substring(bytes.string(range)) }
-            let utf8 = sectionText.utf8
-            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound - section.lowerBound)
-            let upper = utf8.index(lower, offsetBy: range.count)
-            return Substring(utf8[lower..<upper])
+        func slice(_ name: String, _ key: String, _ range: Range<Int>) -> SIPHeaders.Field {
+            guard let sectionText else {
+                let repaired = bytes.string(range)
+                return SIPHeaders.Field(name: name, key: key, section: repaired, range: 0..<repaired.utf8.count)
+            }
+            return SIPHeaders.Field(name: name, key: key, section: sectionText, range: (range.lowerBound - section.lowerBound)..<(range.upperBound - section.lowerBound))
         }
         // The field being read: its name, where its value lies, and its unfolded value once a
         // continuation line came. Kept in plain variables, so that handing it on copies nothing.
@@ -149,11 +148,11 @@ public enum SIPParser {
             let field: SIPHeaders.Field
             if let folded = pendingFolded {
                 pendingFolded = nil
-                field = SIPHeaders.Field(name: pendingName, key: pendingKey, text: Substring(folded))
+                field = SIPHeaders.Field(name: pendingName, key: pendingKey, section: folded, range: 0..<folded.utf8.count)
                 read.foldedValues.append(folded)
                 read.note(field, at: .folded(read.foldedValues.count - 1))
             } else {
-                field = SIPHeaders.Field(name: pendingName, key: pendingKey, text: value(pendingValue))
+                field = slice(pendingName, pendingKey, pendingValue)
                 read.note(field, at: .inMessage(pendingValue))
             }
             read.headers.append(field)
@@ -247,17 +246,15 @@ public enum SIPParser {
 
     static func extractBody(_ bytes: ByteText, from bodyStart: Int, section: HeaderSection, framing: Framing) throws(SIPParseError) -> [UInt8] {
         let available = bytes.count - bodyStart
-        guard let text = section.contentLength else {
+        guard let field = section.contentLength else {
             if framing == .stream, available > 0 { throw SIPParseError("Content-Length is required over a stream transport") }
             return Array(bytes[bodyStart..<bytes.count])
         }
         guard !section.conflictingLengths else {
             throw SIPParseError("conflicting Content-Length headers")
         }
-        let trimmed = text.trimmed()
-        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(trimmed),
-              length <= maximumMessageSize else {
-            throw SIPParseError("bad Content-Length \"\(text)\"")
+        guard let length = field.decimalValue, length <= maximumMessageSize else {
+            throw SIPParseError("bad Content-Length \"\(field.value)\"")
         }
         guard length <= available else {
             throw SIPParseError("body shorter than Content-Length (\(available) < \(length))")
@@ -296,8 +293,8 @@ public enum SIPParser {
             return try Via(text, topVia)
         }
         if let maxForwards = section.maxForwards {
-            guard let value = Int(maxForwards.trimmed()), (0...255).contains(value) else {
-                throw SIPParseError("bad Max-Forwards \"\(maxForwards)\"")
+            guard let value = maxForwards.decimalValue, value <= 255 else {
+                throw SIPParseError("bad Max-Forwards \"\(maxForwards.value)\"")
             }
         }
         if let method {

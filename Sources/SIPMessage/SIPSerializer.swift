@@ -53,7 +53,7 @@ enum SIPSerializer {
                     if !wroteLength { size += contentLength }
                     wroteLength = true
                 } else {
-                    size += fields[index].name.utf8.count + fields[index].text.utf8.count + 4
+                    size += fields[index].name.utf8.count + fields[index].utf8Count + 4
                 }
             }
         }
@@ -74,7 +74,7 @@ enum SIPSerializer {
                 }
                 writer.write(fields[index].name)
                 writer.write(literal: ": ")
-                writer.write(fields[index].text)
+                fields[index].withUTF8 { writer.write($0) }
                 writer.write(literal: "\r\n")
             }
         }

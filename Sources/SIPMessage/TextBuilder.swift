@@ -19,6 +19,10 @@ public struct TextBuilder {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    mutating func append(bytes text: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: text)
+    }
+
     /// In decimal; a negative value is written as `0`.
     public mutating func append(_ value: Int) {
         SIPSerializer.appendDecimal(value, to: &bytes)

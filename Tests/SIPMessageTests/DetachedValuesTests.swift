@@ -14,7 +14,7 @@ struct DetachedValuesTests {
     }()
 
     private func ownsItsStorage(_ field: SIPHeaders.Field) -> Bool {
-        field.text.startIndex == field.text.base.startIndex && field.text.endIndex == field.text.base.endIndex
+        field.isWholeStorage
     }
 
     @Test func parsedValuesAreSlicesOfTheHeaderSection() {

@@ -202,6 +202,14 @@ struct ParserTests {
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nContent-Length: -5\n\n")?.0 == "bad Content-Length \"-5\"")
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nContent-Length: 50\n\nshort")?.0 == "body shorter than Content-Length (5 < 50)")
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nl: 4\nContent-Length: 5\n\nabcde")?.0 == "conflicting Content-Length headers")
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nMax-Forwards: 256\n\n")?.0 == "bad Max-Forwards \"256\"")
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nMax-Forwards: +7\n\n")?.0 == "bad Max-Forwards \"+7\"")
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nContent-Length: 70000\n\n")?.0 == "bad Content-Length \"70000\"")
+        #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nContent-Length:\n\n")?.0 == "bad Content-Length \"\"")
+        // Blanks around a number are not part of it: the same length twice, spaced apart, agrees.
+        let spaced = SIPParser.parse(Samples.crlf("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nMax-Forwards:  0 \nl: 3 \nContent-Length:\t3\n\nabcdef"))
+        guard case .message(.request(let agreed)) = spaced else { Issue.record("refused: \(spaced)"); return }
+        #expect(agreed.body == Array("abc".utf8))
         #expect(reason("INVITE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCSeq: 1 INVITE\n\n")?.0 == "missing Call-ID header")
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\n\n")?.0 == "missing CSeq header")
         #expect(reason("INVITE  sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\n\n")?.0 == "bad request line")
