@@ -8,6 +8,8 @@ public enum ArgumentSplitter {
         // Positions in the text's own bytes: slices of a copied array retained it once per token.
         return text.withUTF8 { bytes in
             var tokens: [String] = []
+            // Commands take a few arguments: room for them at once, not grown one by one.
+            tokens.reserveCapacity(min(maxTokens, 8))
             var index = 0
             while index < bytes.count && bytes[index] == 0x20 { index += 1 }
             while index < bytes.count && tokens.count < maxTokens {
