@@ -5,27 +5,28 @@ extension SIPRequest {
     /// response's header list is allocated once at its size (a final response may be kept for
     /// 32 s, to answer retransmissions).
     public func response(status: Int, reason: String? = nil, toTag: String? = nil, room: Int = 2) -> SIPResponse {
-        // The fields are copied as they are, found in one pass: no look-up per header.
+        // The fields are copied as they are, found in one pass: no look-up per header, and
+        // each copied once, straight into the response.
         var headers = SIPHeaders()
         headers.reserveCapacity(self.headers.count { $0.has(key: "via") } + 5 + room)
-        var from: SIPHeaders.Field?, to: SIPHeaders.Field?, callID: SIPHeaders.Field?, cseq: SIPHeaders.Field?, timestamp: SIPHeaders.Field?
-        self.headers.fields.withUnsafeBufferPointer { fields in
-            for index in fields.indices {
-                // By length first: the fields not copied cost one comparison of integers.
-                let key = fields[index].key
-                switch key.utf8.count {
-                case 3 where key == "via": headers.append(fields[index])
-                case 4 where key == "from": if from == nil { from = fields[index] }
-                case 2 where key == "to": if to == nil { to = fields[index] }
-                case 7 where key == "call-id": if callID == nil { callID = fields[index] }
-                case 4 where key == "cseq": if cseq == nil { cseq = fields[index] }
-                case 9 where key == "timestamp": if timestamp == nil { timestamp = fields[index] }
-                default: continue
-                }
+        var from: Int?, to: Int?, callID: Int?, cseq: Int?, timestamp: Int?
+        let fields = self.headers.fields
+        for index in fields.indices {
+            // By length first: the fields not copied cost one comparison of integers.
+            let key = fields[index].key
+            switch key.utf8.count {
+            case 3 where key == "via": headers.append(fields[index])
+            case 4 where key == "from": if from == nil { from = index }
+            case 2 where key == "to": if to == nil { to = index }
+            case 7 where key == "call-id": if callID == nil { callID = index }
+            case 4 where key == "cseq": if cseq == nil { cseq = index }
+            case 9 where key == "timestamp": if timestamp == nil { timestamp = index }
+            default: continue
             }
         }
-        if let from { headers.append(from) }
-        if var to {
+        if let from { headers.append(fields[from]) }
+        if let to {
+            var to = fields[to]
             if let toTag, status > 100, self.toTag == nil {
                 // Built at its size: the value is a slice of the request's header section.
                 var tagged = TextBuilder(capacity: to.utf8Count + 5 + toTag.utf8.count)
@@ -36,9 +37,9 @@ extension SIPRequest {
             }
             headers.append(to)
         }
-        if let callID { headers.append(callID) }
-        if let cseq { headers.append(cseq) }
-        if status == 100, let timestamp { headers.append(timestamp) }
+        if let callID { headers.append(fields[callID]) }
+        if let cseq { headers.append(fields[cseq]) }
+        if status == 100, let timestamp { headers.append(fields[timestamp]) }
         return SIPResponse(status: status, reason: reason, headers: headers)
     }
 

@@ -43,12 +43,13 @@ public enum SIPHeaderName {
     /// The canonical name and key of a known or compact name as received, found from its
     /// bytes without making a string: the parser names every header field this way.
     static func known(_ bytes: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {
-        guard range.count < KnownTable.shared.byLength.count else { return nil }
+        guard !range.isEmpty, range.count < KnownTable.maximumLength else { return nil }
         return KnownTable.shared.match(bytes, range)
     }
 
-    /// Known and compact names grouped by length, their lowercase bytes in one array: matching
-    /// reads plain integers and bytes, and touches no string until a name matches.
+    /// Known and compact names grouped by length and first letter, their lowercase bytes in
+    /// one array: matching reads plain integers and bytes, most names meet one candidate, and
+    /// no string is touched until a name matches.
     /// A class: its one shared instance is read in place, where a struct's three arrays were
     /// copied out of the global (retained and released) for every header name matched.
     private final class KnownTable: Sendable {
@@ -58,35 +59,41 @@ public enum SIPHeaderName {
         }
 
         static let shared = KnownTable()
+        static let maximumLength = 32
 
-        let byLength: [[Candidate]]
+        /// By `bucket(length:first:)`.
+        let buckets: [[Candidate]]
         let lowercase: [UInt8]
         let entries: [(name: String, key: String)]
 
+        private static func bucket(length: Int, first: UInt8) -> Int {
+            length << 5 | Int(ByteText.lower(first) & 31)
+        }
+
         init() {
-            var byLength = [[Candidate]](repeating: [], count: 32)
+            var buckets = [[Candidate]](repeating: [], count: Self.maximumLength << 5)
             var lowercase: [UInt8] = []
             var entries: [(name: String, key: String)] = []
             func add(_ spelling: String, name: String, key: String) {
-                byLength[spelling.utf8.count].append(Candidate(start: lowercase.count, entry: entries.count))
-                lowercase += spelling.utf8
+                let bytes = Array(spelling.utf8)
+                buckets[Self.bucket(length: bytes.count, first: bytes[0])].append(Candidate(start: lowercase.count, entry: entries.count))
+                lowercase += bytes
                 entries.append((name, key))
             }
             for (key, name) in SIPHeaderName.known { add(key, name: name, key: key) }
             for (letter, name) in SIPHeaderName.compact { add(letter, name: name, key: name.lowercased()) }
-            self.byLength = byLength
+            self.buckets = buckets
             self.lowercase = lowercase
             self.entries = entries
         }
 
         func match(_ text: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {
-            let bytes = text[range]
             let found: Int? = lowercase.withUnsafeBufferPointer { lowercase in
-                byLength[range.count].withUnsafeBufferPointer { candidates in
+                buckets[Self.bucket(length: range.count, first: text[range.lowerBound])].withUnsafeBufferPointer { candidates in
                     candidates: for candidate in candidates {
                         var index = candidate.start
-                        for byte in bytes {
-                            guard ByteText.lower(byte) == lowercase[index] else { continue candidates }
+                        for position in range {
+                            guard ByteText.lower(text[position]) == lowercase[index] else { continue candidates }
                             index += 1
                         }
                         return candidate.entry

@@ -46,7 +46,9 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
             end = Int32(range.upperBound)
         }
 
-        /// The value's UTF-8 bytes, where they lie.
+        /// The value's UTF-8 bytes, where they lie. Inlined, so that a field read through a
+        /// pointer (the serializer's) is not copied first, its strings retained and released.
+        @inline(__always)
         func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
             let start = Int(start), end = Int(end)
             if let result = storage.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[start..<end]))) }) {
@@ -57,6 +59,16 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         }
 
         var utf8Count: Int { Int(end - start) }
+
+        /// `Name: value` and its line end. Inlined, so that a field read in place is not copied
+        /// first (its three strings retained and released) to be written.
+        @inline(__always)
+        func write(to writer: inout WireWriter) {
+            writer.write(name)
+            writer.write(literal: ": ")
+            withUTF8 { writer.write($0) }
+            writer.write(literal: "\r\n")
+        }
 
         /// The value as a decimal number, blanks around it allowed: nil unless it is 1 to 9 digits.
         var decimalValue: Int? {

@@ -72,10 +72,7 @@ enum SIPSerializer {
                     appendContentLength(body.count, to: &writer)
                     continue
                 }
-                writer.write(fields[index].name)
-                writer.write(literal: ": ")
-                fields[index].withUTF8 { writer.write($0) }
-                writer.write(literal: "\r\n")
+                fields[index].write(to: &writer)
             }
         }
         if !wroteLength { appendContentLength(body.count, to: &writer) }

@@ -20,7 +20,8 @@ public struct TextBuilder {
     }
 
     mutating func append(bytes text: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: text)
+        // As typed bytes: a raw buffer is appended byte by byte, a typed one in one copy.
+        bytes.append(contentsOf: text.assumingMemoryBound(to: UInt8.self))
     }
 
     /// In decimal; a negative value is written as `0`.
