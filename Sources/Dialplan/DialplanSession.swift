@@ -158,6 +158,8 @@ public struct DialplanSession: Sendable {
     }
 
     private mutating func enqueue(_ actions: [DialplanAction], captures: [String]?) -> DialplanOutcome? {
+        // Room for them all at once: growing one action at a time reallocated the queue on every call.
+        queue.reserveCapacity(queue.count + actions.count)
         for action in actions {
             let data = captures.map { CaptureSubstitution.apply(action.data, captures: $0) } ?? action.data
             if action.inline {
@@ -309,7 +311,8 @@ public struct DialplanSession: Sendable {
     /// `name=value`; an empty or missing value unsets, as FreeSWITCH's `set` does.
     static func assignment(_ data: String) -> (String, String?) {
         guard let equals = data.utf8.firstIndex(of: UInt8(ascii: "=")) else { return (data.trimmed(" \t"), nil) }
-        let value = String(data[data.index(after: equals)...])
+        // Stepped over as a byte: `index(after:)` on the string would find a whole character.
+        let value = String(data[data.utf8.index(after: equals)...])
         return (data[..<equals].trimmed(" \t"), value.isEmpty ? nil : value)
     }
 
