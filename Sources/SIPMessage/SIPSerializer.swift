@@ -1,32 +1,50 @@
 extension SIPRequest {
     /// The wire form; Content-Length always states the body's size.
     public func serialized() -> [UInt8] {
-        let capacity = method.utf8.count + 1 + uri.serializedCount + 10 + SIPSerializer.sectionSize(headers, bodyCount: body.count)
-        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            var writer = WireWriter(buffer)
-            writer.write(method)
-            writer.write(UInt8(ascii: " "))
-            uri.append(to: &writer)
-            writer.write(literal: " SIP/2.0\r\n")
-            SIPSerializer.appendSection(headers, body: body, to: &writer)
-            count = writer.count
+        [UInt8](unsafeUninitializedCapacity: wireCapacity) { buffer, count in
+            count = write(into: UnsafeMutableRawBufferPointer(buffer))
         }
+    }
+
+    /// At most the bytes of the wire form.
+    public var wireCapacity: Int {
+        method.utf8.count + 1 + uri.serializedCount + 10 + SIPSerializer.sectionSize(headers, bodyCount: body.count)
+    }
+
+    /// Writes the wire form into `buffer` (`wireCapacity` bytes or more) and returns its length.
+    public func write(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var writer = WireWriter(buffer)
+        writer.write(method)
+        writer.write(UInt8(ascii: " "))
+        uri.append(to: &writer)
+        writer.write(literal: " SIP/2.0\r\n")
+        SIPSerializer.appendSection(headers, body: body, to: &writer)
+        return writer.count
     }
 }
 
 extension SIPResponse {
     public func serialized() -> [UInt8] {
-        let capacity = 8 + SIPSerializer.decimalCount(status) + 1 + reason.utf8.count + 2 + SIPSerializer.sectionSize(headers, bodyCount: body.count)
-        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            var writer = WireWriter(buffer)
-            writer.write(literal: "SIP/2.0 ")
-            SIPSerializer.appendDecimal(status, to: &writer)
-            writer.write(UInt8(ascii: " "))
-            writer.write(reason)
-            writer.write(literal: "\r\n")
-            SIPSerializer.appendSection(headers, body: body, to: &writer)
-            count = writer.count
+        [UInt8](unsafeUninitializedCapacity: wireCapacity) { buffer, count in
+            count = write(into: UnsafeMutableRawBufferPointer(buffer))
         }
+    }
+
+    /// At most the bytes of the wire form.
+    public var wireCapacity: Int {
+        8 + SIPSerializer.decimalCount(status) + 1 + reason.utf8.count + 2 + SIPSerializer.sectionSize(headers, bodyCount: body.count)
+    }
+
+    /// Writes the wire form into `buffer` (`wireCapacity` bytes or more) and returns its length.
+    public func write(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var writer = WireWriter(buffer)
+        writer.write(literal: "SIP/2.0 ")
+        SIPSerializer.appendDecimal(status, to: &writer)
+        writer.write(UInt8(ascii: " "))
+        writer.write(reason)
+        writer.write(literal: "\r\n")
+        SIPSerializer.appendSection(headers, body: body, to: &writer)
+        return writer.count
     }
 }
 
@@ -35,6 +53,22 @@ extension SIPMessage {
         switch self {
         case .request(let request): return request.serialized()
         case .response(let response): return response.serialized()
+        }
+    }
+
+    /// At most the bytes of the wire form: room to write it in place (a datagram's slot in a send queue).
+    public var wireCapacity: Int {
+        switch self {
+        case .request(let request): return request.wireCapacity
+        case .response(let response): return response.wireCapacity
+        }
+    }
+
+    /// Writes the wire form into `buffer` (`wireCapacity` bytes or more) and returns its length.
+    public func write(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        switch self {
+        case .request(let request): return request.write(into: buffer)
+        case .response(let response): return response.write(into: buffer)
         }
     }
 }

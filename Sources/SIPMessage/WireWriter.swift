@@ -13,9 +13,9 @@ struct WireWriter: ByteSink {
     private let capacity: Int
     private(set) var count = 0
 
-    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeMutableRawBufferPointer) {
         // An empty buffer has no address; a writer over it writes nothing.
-        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!
+        base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(bitPattern: 1)!
         capacity = buffer.baseAddress == nil ? 0 : buffer.count
     }
 

@@ -217,7 +217,7 @@ public final class SIPStack: Sendable {
     /// Sends outside any transaction: the ACK of a 2xx, or a response with no transaction.
     public func sendStateless(_ message: SIPMessage, to peer: SIPPeer) {
         traffic.count(message, .sent)
-        transmit(message.serialized(), to: peer, onFailure: nil)
+        transmit(message, to: peer, onFailure: nil)
     }
 
     func respond(_ response: SIPResponse, in key: TransactionKey) {
@@ -229,7 +229,7 @@ public final class SIPStack: Sendable {
         }
     }
 
-    func transmit(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable () -> Void)?) {
+    func transmit(_ message: SIPMessage, to peer: SIPPeer, onFailure: (@Sendable () -> Void)?) {
         switch peer.transport {
         case .udp:
             guard let outlet = udpOutlet(for: peer) else {
@@ -243,9 +243,9 @@ public final class SIPStack: Sendable {
                     onFailure()
                 }
             }
-            outlet.send(bytes, to: peer, onFailure: reportFailure)
+            outlet.send(message, to: peer, onFailure: reportFailure)
         case .tcp:
-            connections.send(bytes, to: peer.address, onFailure: onFailure)
+            connections.send(message.serialized(), to: peer.address, onFailure: onFailure)
         }
     }
 
@@ -283,7 +283,7 @@ public final class SIPStack: Sendable {
                 if effects.onEvent != nil || peer.transport.isReliable {
                     onFailure = { [weak self] in self?.run(key) { $0.transportFailed() } }
                 }
-                transmit(message.serialized(), to: peer, onFailure: onFailure)
+                transmit(message, to: peer, onFailure: onFailure)
             case .deliver(.response(let response)):
                 effects.onEvent?(.response(response))
             case .deliver(.request(let request)):
@@ -321,7 +321,7 @@ public final class SIPStack: Sendable {
             var response = partial.response(status: error.status, reason: error.reason)
             response.headers.add("Warning", "399 \(advertisedHost) \"\(error.reason.replacingQuotes())\"")
             traffic.count(response, .sent)
-            transmit(response.serialized(), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
+            transmit(.response(response), to: ResponseRouting.destination(for: partial, from: peer), onFailure: nil)
         case .message(.request(var request)):
             traffic.count(request, .received)
             ResponseRouting.stampReceived(&request, from: peer)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CDatagramBatch
 import NIOCore
+import SIPMessage
 import Synchronization
 
 /// One UDP socket's sending side, on its own copy of the socket NIO reads from. A datagram
@@ -28,21 +29,24 @@ final class UDPOutlet: Sendable {
         queue = LoopQueue()
     }
 
-    func send(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable (any Error) -> Void)?) {
+    func send(_ message: SIPMessage, to peer: SIPPeer, onFailure: (@Sendable (any Error) -> Void)?) {
         guard !closed.load(ordering: .relaxed) else {
             onFailure?(ChannelError.ioOnClosedChannel)
             return
         }
         guard eventLoop.inEventLoop else {
             let sent = peer.withSockAddr { pointer, length in
-                bytes.withUnsafeBytes { sendto(socket, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL), pointer, socklen_t(length)) }
+                message.serialized().withUnsafeBytes { sendto(socket, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL), pointer, socklen_t(length)) }
             }
             if sent < 0 { onFailure?(IOError(errnoCode: errno, reason: "sendto")) }
             return
         }
-        if !queue.append(bytes, to: peer, onFailure: onFailure) {
+        if !queue.append(message, to: peer, onFailure: onFailure) {
             flush()
-            _ = queue.append(bytes, to: peer, onFailure: onFailure)
+            guard queue.append(message, to: peer, onFailure: onFailure) else {
+                onFailure?(IOError(errnoCode: EMSGSIZE, reason: "sendmmsg"))
+                return
+            }
         }
         guard !queue.flushScheduled else { return }
         queue.flushScheduled = true
@@ -101,15 +105,18 @@ private final class LoopQueue: @unchecked Sendable {
         addressLengths.deallocate()
     }
 
-    /// False when the queue is full: flush it and try again.
-    func append(_ bytes: [UInt8], to peer: SIPPeer, onFailure: (@Sendable (any Error) -> Void)?) -> Bool {
+    /// Writes `message` into the arena, where `sendmmsg` will take it: no array of its own,
+    /// allocated, copied and freed per datagram. False when the queue is full: flush it and
+    /// try again.
+    func append(_ message: SIPMessage, to peer: SIPPeer, onFailure: (@Sendable (any Error) -> Void)?) -> Bool {
         let slot = first + count
-        guard slot < Self.capacity, used + bytes.count <= Self.arenaSize else { return false }
+        let room = message.wireCapacity
+        guard slot < Self.capacity, room <= Self.arenaSize - used else { return false }
         let start = arena + used
-        bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        used += bytes.count
+        let length = message.write(into: UnsafeMutableRawBufferPointer(start: start, count: room))
+        used += length
         starts[slot] = start
-        lengths[slot] = bytes.count
+        lengths[slot] = length
         addressLengths[slot] = peer.withSockAddr { pointer, length in
             UnsafeMutableRawPointer(addresses + slot).copyMemory(from: pointer, byteCount: length)
             return socklen_t(length)
