@@ -84,6 +84,28 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         return tag.map { $0.map(bytes.string) ?? "" }
     }
 
+    /// The `tag` parameter of the address in `range` ("" for a bare flag, nil when absent),
+    /// found without checking its URI: what a response's From and To are read for.
+    static func tag(in bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) -> String? {
+        let value = bytes.trimmed(range)
+        let parameters: Range<Int>
+        if let open = angleOpen(in: bytes, value) {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) else {
+                throw SIPParseError("unclosed '<' in \"\(bytes.string(range))\"")
+            }
+            parameters = close + 1..<value.upperBound
+        } else if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) {
+            parameters = semicolon + 1..<value.upperBound
+        } else {
+            return nil
+        }
+        var tag: Range<Int>??
+        try SIPGrammar.forEachParameter(bytes, parameters) { name, value in
+            if tag == nil, bytes.equals(name, ignoringCase: "tag") { tag = .some(value) }
+        }
+        return tag.map { $0.map(bytes.string) ?? "" }
+    }
+
     /// The `<` that opens the URI, outside a quoted display name.
     private static func angleOpen(in text: ByteText, _ range: Range<Int>) -> Int? {
         // Most values have no quote before their first `<`: two memchr calls decide.

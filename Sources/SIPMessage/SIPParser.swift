@@ -271,9 +271,11 @@ public enum SIPParser {
             case .folded(let index): return try ByteText.reading(section.foldedValues[index]) { text throws(SIPParseError) in try body(text, text.all) }
             }
         }
-        /// Checks a From or To and reads its tag.
+        /// A request's From or To is checked whole, so that a malformed one is answered 400; a
+        /// response's is read for its tag alone, all a client transaction and a dialog match it
+        /// by (its URI is read when asked for, by `from` and `to`).
         func tag(_ text: ByteText, _ range: Range<Int>) throws(SIPParseError) -> String? {
-            try NameAddress.scanTag(text, range)
+            method == nil ? try NameAddress.tag(in: text, range) : try NameAddress.scanTag(text, range)
         }
         guard let callID = section.callID, !callID.isEmpty else { throw SIPParseError("missing Call-ID header") }
         guard section.callIDCount == 1 else { throw SIPParseError("more than one Call-ID header") }

@@ -206,6 +206,15 @@ struct ParserTests {
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nMax-Forwards: +7\n\n")?.0 == "bad Max-Forwards \"+7\"")
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nContent-Length: 70000\n\n")?.0 == "bad Content-Length \"70000\"")
         #expect(reason("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nContent-Length:\n\n")?.0 == "bad Content-Length \"\"")
+        // A response's From and To are read for their tags: a URI nothing reads does not spoil it.
+        let oddFrom = "From: <sip:a@bad host>;tag=f9\nTo: \"T\" <sip:b@h:99999>;x;tag=t9\nCall-ID: c\nCSeq: 1 INVITE"
+        guard case .message(.response(let lenient)) = SIPParser.parse(Samples.crlf("SIP/2.0 180 Ringing\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\n\(oddFrom)\n\n")) else {
+            Issue.record("a response with an odd From URI was refused"); return
+        }
+        #expect(lenient.fromTag == "f9")
+        #expect(lenient.toTag == "t9")
+        #expect(lenient.from == nil)
+        #expect(reason("INVITE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\n\(oddFrom)\n\n") != nil)
         // Blanks around a number are not part of it: the same length twice, spaced apart, agrees.
         let spaced = SIPParser.parse(Samples.crlf("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nMax-Forwards:  0 \nl: 3 \nContent-Length:\t3\n\nabcdef"))
         guard case .message(.request(let agreed)) = spaced else { Issue.record("refused: \(spaced)"); return }
