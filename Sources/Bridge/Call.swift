@@ -31,14 +31,18 @@ public final class Call: @unchecked Sendable {
         var stopRequested = false
         var ended = false
         var authenticated = false
-        var callID: String { invite.callID ?? "" }
+        /// The same for every INVITE of the leg (one sent again with credentials too).
+        let callID: String
         /// Read once per INVITE sent, not parsed from its header again on every response.
         private(set) var inviteCSeq: UInt32
 
-        init(id: Int, invite: SIPRequest, peer: SIPPeer, gateway: String?) {
+        /// `callID` and `cseq`: the INVITE's, as it was built (read back from its headers, they
+        /// were parsed again).
+        init(id: Int, invite: SIPRequest, callID: String, cseq: UInt32, peer: SIPPeer, gateway: String?) {
             self.id = id
             self.invite = invite
-            inviteCSeq = invite.cseq?.number ?? 1
+            self.callID = callID
+            inviteCSeq = cseq
             self.peer = peer
             self.gateway = gateway
         }
@@ -282,7 +286,7 @@ public final class Call: @unchecked Sendable {
         }
         let via = stack.newVia(peer.transport)
         request.headers.prepend("Via", via.value)
-        let leg = Leg(id: id, invite: request, peer: peer, gateway: gatewayName)
+        let leg = Leg(id: id, invite: request, callID: request.callID ?? "", cseq: OutboundInvite.cseq.number, peer: peer, gateway: gatewayName)
         legs[id] = leg
         legCallIDs.append(leg.callID)
         gateway = gatewayName ?? gateway

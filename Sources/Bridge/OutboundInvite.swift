@@ -8,6 +8,9 @@ import TextTrimming
 /// The INVITE of an outgoing leg: a new dialog (own Call-ID, tags, branch) carrying the
 /// caller's SDP unchanged, addressed as the gateway's parameters say (behaviour spec §2.1).
 enum OutboundInvite {
+    /// Every outgoing leg's first INVITE.
+    static let cseq = CSeq(number: 1, method: "INVITE")
+
     struct Caller {
         let invite: SIPRequest
         /// The caller ID this leg presents, from `callerID(...)`.
@@ -119,7 +122,7 @@ enum OutboundInvite {
         to.append(">")
         headers.add("To", to.text)
         headers.add("Call-ID", SIPIdentifiers.callID())
-        headers.add("CSeq", "1 INVITE")
+        headers.add("CSeq", cseq.description)
         headers.add("Contact", stack.contact(user: contactUser, transport: transport))
         headers.add("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE")
         switch caller.callerIDType {
