@@ -76,7 +76,8 @@ enum OutboundInvite {
 
     /// `target` as a URI, `sip:` put in front unless it has it (in any case).
     private static func sipURI(_ target: String) throws -> SIPURI {
-        try SIPURI(SIPGrammar.equalsIgnoringCase(target.prefix(4), "sip:") ? target : "sip:" + target)
+        let lowercased = target.utf8.prefix(4).lazy.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        return try SIPURI(lowercased.elementsEqual("sip:".utf8) ? target : "sip:" + target)
     }
 
     /// `<sip:user@host>`.

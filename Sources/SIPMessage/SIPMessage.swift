@@ -1,4 +1,3 @@
-import TextTrimming
 /// The headers every transaction and dialog lookup reads, parsed once by the parser and
 /// forgotten as soon as the headers change. A class, so that copying a message (into a
 /// transaction, a closure, an event) copies one reference instead of five parsed headers.
@@ -226,6 +225,7 @@ extension SIPMessageHeaders {
     public var toTag: String? { essentials.map(\.toTag) ?? to?.tag }
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
     public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap(SIPGrammar.firstListElement).flatMap { try? Via($0) } }
-    public var maxForwards: Int? { headers["Max-Forwards"].flatMap { Int($0.trimmed()) } }
+    /// Read from the value's bytes, with no string made: nil unless it is 1 to 9 digits.
+    public var maxForwards: Int? { headers.fields.first { $0.has(key: "max-forwards") }?.decimalValue }
     public var contentType: String? { headers["Content-Type"] }
 }

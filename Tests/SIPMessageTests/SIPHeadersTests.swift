@@ -2,6 +2,17 @@ import SIPMessage
 import Testing
 
 struct SIPHeadersTests {
+    @Test func maxForwardsIsReadAsDigitsOnly() {
+        func maxForwards(_ value: String) -> Int? {
+            SIPRequest(method: "OPTIONS", uri: SIPURI(host: "h"), headers: SIPHeaders([("max-forwards", value)])).maxForwards
+        }
+        #expect(maxForwards("0") == 0)
+        #expect(maxForwards(" 70\t") == 70)
+        #expect(maxForwards("+70") == nil)
+        #expect(maxForwards("7O") == nil)
+        #expect(SIPRequest(method: "OPTIONS", uri: SIPURI(host: "h")).maxForwards == nil)
+    }
+
     @Test func replacingTheFirstElementOfAOneElementField() {
         var headers = SIPHeaders([("Via", "SIP/2.0/UDP a;branch=z9hG4bK1"), ("Via", "SIP/2.0/UDP b;branch=z9hG4bK2")])
         headers.replaceFirstElement("via", with: "SIP/2.0/UDP a;branch=z9hG4bK1;received=10.0.0.1")
