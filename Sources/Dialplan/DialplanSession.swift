@@ -158,8 +158,11 @@ public struct DialplanSession: Sendable {
     }
 
     private mutating func enqueue(_ actions: [DialplanAction], captures: [String]?) -> DialplanOutcome? {
-        // Room for them all at once: growing one action at a time reallocated the queue on every call.
-        queue.reserveCapacity(queue.count + actions.count)
+        // Room for them all at once, where appending them one by one grew a call's new queue
+        // two or three times; doubled, so that a long chain of conditions still grows it rarely.
+        if queue.capacity - queue.count < actions.count {
+            queue.reserveCapacity(max(queue.count + actions.count, 2 * queue.capacity))
+        }
         for action in actions {
             let data = captures.map { CaptureSubstitution.apply(action.data, captures: $0) } ?? action.data
             if action.inline {

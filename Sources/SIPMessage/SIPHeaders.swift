@@ -72,8 +72,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
         /// The value as a decimal number, blanks around it allowed: nil unless it is 1 to 9 digits.
         var decimalValue: Int? {
-            withUTF8 { bytes in
-                let digits = Self.trimmed(bytes)
+            withTrimmedBytes { digits in
                 guard (1...9).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
                 return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
             }
@@ -81,14 +80,11 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
         /// Whether the two values are the same once blanks around them are dropped.
         func hasTrimmedValue(of other: Field) -> Bool {
-            withUTF8 { mine in other.withUTF8 { theirs in Self.trimmed(mine).elementsEqual(Self.trimmed(theirs)) } }
+            withTrimmedBytes { mine in other.withTrimmedBytes { theirs in mine.elementsEqual(theirs) } }
         }
 
-        private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer> {
-            var lower = 0, upper = bytes.count
-            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
-            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
-            return bytes[lower..<upper]
+        private func withTrimmedBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            withUTF8 { bytes in ByteText.reading(bytes) { text in body(text[text.trimmed(text.all)]) } }
         }
 
         var isWholeStorage: Bool { start == 0 && Int(end) == storage.utf8.count }

@@ -1,8 +1,9 @@
 /// The headers every transaction and dialog lookup reads, parsed once by the parser and
 /// forgotten as soon as the headers change. A class, so that copying a message (into a
 /// transaction, a closure, an event) copies one reference instead of five parsed headers.
-/// From and To are checked by the parser but kept as their tags only: most messages are
-/// matched by them and never read the rest, which `from` and `to` parse when asked.
+/// From and To are kept as their tags only (a request's are checked whole by the parser, a
+/// response's read for their tags): most messages are matched by them and never read the
+/// rest, which `from` and `to` parse when asked.
 public final class SIPEssentials: Sendable {
     public let topVia: Via
     public let cseq: CSeq

@@ -218,8 +218,8 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
 
     /// At most the bytes its description takes, to size a buffer once.
     public var serializedCount: Int {
-        scheme.utf8.count + 3 + (user?.utf8.count ?? 0) + (password?.utf8.count ?? 0) + host.utf8.count + 6
-            + parameters.serializedCount + 1 + (headers?.utf8.count ?? 0)
+        scheme.utf8.count + 3 + (user?.utf8.count ?? 0) + (password?.utf8.count ?? 0) + host.utf8.count
+            + (port.map { 1 + SIPSerializer.decimalCount($0) } ?? 0) + parameters.serializedCount + 1 + (headers?.utf8.count ?? 0)
     }
 
     public var description: String {

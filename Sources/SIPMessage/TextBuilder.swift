@@ -14,11 +14,6 @@ public struct TextBuilder {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func append(_ text: Substring) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
     mutating func append(bytes text: UnsafeRawBufferPointer) {
         // As typed bytes: a raw buffer is appended byte by byte, a typed one in one copy.
         bytes.append(contentsOf: text.assumingMemoryBound(to: UInt8.self))

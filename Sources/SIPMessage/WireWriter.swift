@@ -6,11 +6,12 @@ import Darwin
 
 /// Writes a message into memory sized up front, each piece one copy: appending to an array
 /// checked its capacity and uniqueness for every byte and piece, which cost more than the
-/// copying. A write past the end is dropped (and trips an assertion in a debug build), so a
-/// size reckoned wrong shortens a message but never writes out of bounds.
+/// copying. A piece that does not fit ends the writing (and trips an assertion in a debug
+/// build): a size reckoned wrong cuts a message short, never writes out of bounds, and never
+/// leaves a hole with later pieces written after it.
 struct WireWriter: ByteSink {
     private let base: UnsafeMutablePointer<UInt8>
-    private let capacity: Int
+    private var capacity: Int
     private(set) var count = 0
 
     init(_ buffer: UnsafeMutableRawBufferPointer) {
@@ -32,12 +33,6 @@ struct WireWriter: ByteSink {
         }
     }
 
-    /// A header value sliced from a received section, copied from where it lies.
-    mutating func write(_ text: Substring) {
-        var text = text
-        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
-    }
-
     mutating func write(_ text: String) {
         var text = text
         text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
@@ -55,7 +50,8 @@ struct WireWriter: ByteSink {
         count += bytes.count
     }
 
-    private func overflow() {
+    private mutating func overflow() {
+        capacity = count
         assertionFailure("a message was sized smaller than what it holds")
     }
 }

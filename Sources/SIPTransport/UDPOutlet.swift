@@ -44,7 +44,7 @@ final class UDPOutlet: Sendable {
         if !queue.append(message, to: peer, onFailure: onFailure) {
             flush()
             guard queue.append(message, to: peer, onFailure: onFailure) else {
-                onFailure?(IOError(errnoCode: EMSGSIZE, reason: "sendmmsg"))
+                onFailure?(IOError(errnoCode: EMSGSIZE, reason: "a message larger than the send arena"))
                 return
             }
         }
@@ -79,7 +79,7 @@ final class UDPOutlet: Sendable {
     }
 }
 
-/// Datagrams waiting for the end of the loop's turn, copied into one arena with their
+/// Datagrams waiting for the end of the loop's turn, written into one arena with their
 /// addresses, laid out as `send_datagrams` takes them. Reused from turn to turn: queuing a
 /// datagram allocates nothing.
 private final class LoopQueue: @unchecked Sendable {

@@ -4,19 +4,16 @@ import Glibc
 import Darwin
 #endif
 
-extension StringProtocol {
+extension String {
     /// Whether the UTF-8 text holds `byte` (ASCII), found with one memchr rather than byte by
     /// byte through the view's iterator: the dialplan asks this of every action and condition.
-    @inlinable
     public func containsByte(_ byte: UInt8) -> Bool {
         utf8.withContiguousStorageIfAvailable { bytes in
             guard let start = bytes.baseAddress else { return false }
             return memchr(start, Int32(byte), bytes.count) != nil
         } ?? utf8.contains(byte)
     }
-}
 
-extension String {
     /// Whether the UTF-8 text holds `text`, found with memchr and memcmp: the standard
     /// library's `contains` compares Characters, by Unicode rules, which costs far more on
     /// every INVITE.

@@ -1,4 +1,4 @@
-import SIPMessage
+@testable import SIPMessage
 import Testing
 
 /// A message is written into a buffer sized before writing: every part must land, byte for byte,
@@ -36,6 +36,39 @@ struct SerializerTests {
         #expect(text(response.serialized()) == "SIP/2.0 183 \r\nContent-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n")
     }
 
+    /// The room reckoned before writing holds every message whole, whatever its numbers.
+    @Test func theRoomReckonedHoldsTheWholeMessage() {
+        let oddURI = SIPURI(user: "u", host: "h", port: 1_234_567, parameters: [SIPParameter(name: "lr", value: nil)])
+        let messages: [SIPMessage] = [
+            .request(SIPRequest(method: "INVITE", uri: oddURI, headers: SIPHeaders([("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")]))),
+            .request(SIPRequest(method: "MESSAGE", uri: SIPURI(host: "h"), headers: SIPHeaders([("l", "1"), ("l", "2")]), body: [1, 2, 3])),
+            .response(SIPResponse(status: -42, reason: "", headers: SIPHeaders([("To", "<sip:\u{E9}@h>")]))),
+            .response(SIPResponse(status: 200, reason: "OK", body: Array(repeating: 0, count: 100_000))),
+        ]
+        for message in messages {
+            let bytes = message.serialized()
+            #expect(bytes.count <= message.wireCapacity)
+            var arena = [UInt8](repeating: 0, count: message.wireCapacity)
+            let written = arena.withUnsafeMutableBytes { message.write(into: $0) }
+            #expect(Array(arena.prefix(written)) == bytes)
+        }
+        #expect(String(decoding: messages[0].serialized().prefix(40), as: UTF8.self) == "INVITE sip:u@h:1234567;lr SIP/2.0\r\nVia: ")
+    }
+
+    /// A response's From and To are read for their tags without their URIs being checked:
+    /// for a well-formed address, the tag must be the one a full check reads.
+    @Test func aTagReadAloneIsTheTagOfTheCheckedAddress() throws {
+        let addresses = [
+            "<sip:a@h>;tag=1", "\"A <b>; c\" <sip:a@h;transport=tcp>;x;tag=2;y=z", "sip:a@h;user=phone;tag=3",
+            "\"Q \\\" <\" <sip:a@h>;TAG=4", "<sip:a@h>;tag", "<sip:a@h;tag=no>", "sip:a@h", " <sip:a@h> ; tag = 5 ",
+        ]
+        for address in addresses {
+            let lenient = try ByteText.reading(address) { text throws(SIPParseError) in try NameAddress.tag(in: text, text.all) }
+            let checked = try ByteText.reading(address) { text throws(SIPParseError) in try NameAddress.scanTag(text, text.all) }
+            #expect(lenient == checked, "\(address)")
+        }
+    }
+
     @Test func parsedValuesAreWrittenFromTheReceivedSection() throws {
         let received = Array("BYE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>;tag=t\r\nCall-ID: x\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n".utf8)
         guard case .message(.request(let bye)) = SIPParser.parse(received) else { Issue.record("not a request"); return }
@@ -50,7 +83,7 @@ struct TextBuilderTests {
         text.append("<")
         text.append(SIPURI(user: "1004", host: "gw.example.com", port: 5080, parameters: [SIPParameter(name: "lr", value: nil)]))
         text.append(">;tag=")
-        text.append("caf\u{E9} long enough to spill out of a small string"[...])
+        text.append("caf\u{E9} long enough to spill out of a small string")
         text.append(";n=")
         text.append(65_535)
         text.append(-3)
