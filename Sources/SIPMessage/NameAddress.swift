@@ -84,6 +84,11 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         return tag.map { $0.map(bytes.string) ?? "" }
     }
 
+    /// The `tag` parameter of an address ("" for a bare flag), nil when absent or unreadable.
+    static func tag(of text: String) -> String? {
+        (try? ByteText.reading(text) { bytes throws(SIPParseError) in try tag(in: bytes, bytes.all) }) ?? nil
+    }
+
     /// The `tag` parameter of the address in `range` ("" for a bare flag, nil when absent),
     /// found without checking its URI: what a response's From and To are read for.
     static func tag(in bytes: ByteText, _ range: Range<Int>) throws(SIPParseError) -> String? {

@@ -222,8 +222,10 @@ extension SIPMessageHeaders {
     public var cseq: CSeq? { essentials?.cseq ?? headers["CSeq"].flatMap { try? CSeq($0) } }
     public var from: NameAddress? { headers["From"].flatMap { try? NameAddress($0) } }
     public var to: NameAddress? { headers["To"].flatMap { try? NameAddress($0) } }
-    public var fromTag: String? { essentials.map(\.fromTag) ?? from?.tag }
-    public var toTag: String? { essentials.map(\.toTag) ?? to?.tag }
+    /// Read as the parser reads a response's, without checking the URI: the same tag whether
+    /// the parser's essentials are still there or the headers changed since.
+    public var fromTag: String? { essentials.map(\.fromTag) ?? headers["From"].flatMap(NameAddress.tag(of:)) }
+    public var toTag: String? { essentials.map(\.toTag) ?? headers["To"].flatMap(NameAddress.tag(of:)) }
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
     public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap(SIPGrammar.firstListElement).flatMap { try? Via($0) } }
     /// Read from the value's bytes, with no string made: nil unless it is 1 to 9 digits.

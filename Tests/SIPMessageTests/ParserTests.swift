@@ -214,6 +214,10 @@ struct ParserTests {
         #expect(lenient.fromTag == "f9")
         #expect(lenient.toTag == "t9")
         #expect(lenient.from == nil)
+        // Its headers changed, the tags read from them are still the same.
+        var edited = lenient
+        edited.headers.add("Warning", "399 h \"edited\"")
+        #expect(edited.fromTag == "f9" && edited.toTag == "t9")
         #expect(reason("INVITE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\n\(oddFrom)\n\n") != nil)
         // Blanks around a number are not part of it: the same length twice, spaced apart, agrees.
         let spaced = SIPParser.parse(Samples.crlf("INVITE sip:b@h SIP/2.0\n\(base)\nCSeq: 1 INVITE\nMax-Forwards:  0 \nl: 3 \nContent-Length:\t3\n\nabcdef"))
