@@ -36,10 +36,10 @@ struct Dialog: Sendable {
         headers.add("From", local)
         headers.add("To", remote)
         headers.add("Call-ID", callID)
-        var cseq = TextBuilder(capacity: 14)
-        cseq.append(Int(number))
-        cseq.append(" ACK")
-        headers.add("CSeq", cseq.text)
+        headers.add("CSeq", TextBuilder.text(capacity: 16) { cseq in
+            cseq.append(Int(number))
+            cseq.append(" ACK")
+        })
         for route in routeSet { headers.add("Route", route) }
         return SIPRequest(method: "ACK", uri: remoteTarget, headers: headers)
     }

@@ -51,12 +51,12 @@ enum OutboundInvite {
         if destination.containsByte(UInt8(ascii: "@")) {
             uri = try sipURI(destination)
         } else {
-            var target = TextBuilder(capacity: 8 + settings.destinationPrefix.utf8.count + destination.utf8.count + settings.proxy.utf8.count)
-            target.append(settings.destinationPrefix)
-            target.append(destination)
-            target.append("@")
-            target.append(settings.proxy)
-            uri = try sipURI(target.text)
+            uri = try sipURI(TextBuilder.text(capacity: 8 + settings.destinationPrefix.utf8.count + destination.utf8.count + settings.proxy.utf8.count) { target in
+                target.append(settings.destinationPrefix)
+                target.append(destination)
+                target.append("@")
+                target.append(settings.proxy)
+            })
         }
         let gatewayHost = settings.fromDomain ?? settings.proxy
         // With caller-id-in-from the caller's number is the From user, at our own address, as in sofia.
@@ -82,13 +82,13 @@ enum OutboundInvite {
 
     /// `<sip:user@host>`.
     private static func sipAddress(user: String, host: String) -> String {
-        var address = TextBuilder(capacity: 8 + user.utf8.count + host.utf8.count)
-        address.append("<sip:")
-        address.append(user)
-        address.append("@")
-        address.append(host)
-        address.append(">")
-        return address.text
+        TextBuilder.text(capacity: 8 + user.utf8.count + host.utf8.count) { address in
+            address.append("<sip:")
+            address.append(user)
+            address.append("@")
+            address.append(host)
+            address.append(">")
+        }
     }
 
     /// `identityHost`: the host of the Remote-Party-ID or P-Preferred-Identity URI.
@@ -108,20 +108,20 @@ enum OutboundInvite {
             text.append(spaced ? "\" " : "\"")
         }
         let tag = SIPIdentifiers.tag()
-        var fromValue = TextBuilder(capacity: 8 + caller.callerIDName.utf8.count + from.utf8.count + tag.utf8.count)
-        appendName(to: &fromValue, spaced: true)
-        fromValue.append(from)
-        fromValue.append(";tag=")
-        fromValue.append(tag)
-        headers.add("From", fromValue.text)
+        headers.add("From", TextBuilder.text(capacity: 8 + caller.callerIDName.utf8.count + from.utf8.count + tag.utf8.count) { fromValue in
+            appendName(to: &fromValue, spaced: true)
+            fromValue.append(from)
+            fromValue.append(";tag=")
+            fromValue.append(tag)
+        })
         var toURI = uri
         toURI.parameters = []
         toURI.headers = nil
-        var to = TextBuilder(capacity: 8 + toURI.serializedCount)
-        to.append("<")
-        to.append(toURI)
-        to.append(">")
-        headers.add("To", to.text)
+        headers.add("To", TextBuilder.text(capacity: 8 + toURI.serializedCount) { to in
+            to.append("<")
+            to.append(toURI)
+            to.append(">")
+        })
         headers.add("Call-ID", SIPIdentifiers.callID())
         headers.add("CSeq", cseq.description)
         headers.add("Contact", stack.contact(user: contactUser, transport: transport))
@@ -129,17 +129,17 @@ enum OutboundInvite {
         switch caller.callerIDType {
         case .rpid:
             let identity = sipAddress(user: caller.callerIDNumber, host: identityHost)
-            var identityValue = TextBuilder(capacity: 40 + caller.callerIDName.utf8.count + identity.utf8.count)
-            appendName(to: &identityValue, spaced: false)
-            identityValue.append(identity)
-            identityValue.append(";party=calling;screen=no;privacy=off")
-            headers.add("Remote-Party-ID", identityValue.text)
+            headers.add("Remote-Party-ID", TextBuilder.text(capacity: 40 + caller.callerIDName.utf8.count + identity.utf8.count) { identityValue in
+                appendName(to: &identityValue, spaced: false)
+                identityValue.append(identity)
+                identityValue.append(";party=calling;screen=no;privacy=off")
+            })
         case .pid:
             let identity = sipAddress(user: caller.callerIDNumber, host: identityHost)
-            var identityValue = TextBuilder(capacity: 4 + caller.callerIDName.utf8.count + identity.utf8.count)
-            appendName(to: &identityValue, spaced: true)
-            identityValue.append(identity)
-            headers.add("P-Preferred-Identity", identityValue.text)
+            headers.add("P-Preferred-Identity", TextBuilder.text(capacity: 4 + caller.callerIDName.utf8.count + identity.utf8.count) { identityValue in
+                appendName(to: &identityValue, spaced: true)
+                identityValue.append(identity)
+            })
             headers.add("Privacy", "none")
         case .none:
             break

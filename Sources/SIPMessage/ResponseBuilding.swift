@@ -29,11 +29,12 @@ extension SIPRequest {
             var to = fields[to]
             if let toTag, status > 100, self.toTag == nil {
                 // Built at its size: the value is a slice of the request's header section.
-                var tagged = TextBuilder(capacity: to.utf8Count + 5 + toTag.utf8.count)
-                to.withUTF8 { tagged.append(bytes: $0) }
-                tagged.append(";tag=")
-                tagged.append(toTag)
-                to.value = tagged.text
+                let tagged = TextBuilder.text(capacity: to.utf8Count + 5 + toTag.utf8.count) { tagged in
+                    to.withUTF8 { tagged.append(bytes: $0) }
+                    tagged.append(";tag=")
+                    tagged.append(toTag)
+                }
+                to.value = tagged
             }
             headers.append(to)
         }

@@ -6,18 +6,24 @@ import Darwin
 
 /// Writes a message into memory sized up front, each piece one copy: appending to an array
 /// checked its capacity and uniqueness for every byte and piece, which cost more than the
-/// copying. A piece that does not fit ends the writing (and trips an assertion in a debug
-/// build): a size reckoned wrong cuts a message short, never writes out of bounds, and never
-/// leaves a hole with later pieces written after it.
+/// copying. A piece that does not fit ends the writing (and, for a message, trips an
+/// assertion in a debug build): a size reckoned wrong cuts the text short, never writes out of
+/// bounds, and never leaves a hole with later pieces written after it.
 struct WireWriter: ByteSink {
     private let base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
+    /// A piece did not fit.
+    private(set) var overflowed = false
+    /// Whether overflowing is a bug (a message's size is reckoned exactly) or a case its
+    /// writer handles (`TextBuilder` writes again into more room).
+    private let mustFit: Bool
 
-    init(_ buffer: UnsafeMutableRawBufferPointer) {
+    init(_ buffer: UnsafeMutableRawBufferPointer, mustFit: Bool = true) {
         // An empty buffer has no address; a writer over it writes nothing.
         base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(bitPattern: 1)!
         capacity = buffer.baseAddress == nil ? 0 : buffer.count
+        self.mustFit = mustFit
     }
 
     mutating func write(_ byte: UInt8) {
@@ -52,6 +58,7 @@ struct WireWriter: ByteSink {
 
     private mutating func overflow() {
         capacity = count
-        assertionFailure("a message was sized smaller than what it holds")
+        overflowed = true
+        assert(!mustFit, "a message was sized smaller than what it holds")
     }
 }

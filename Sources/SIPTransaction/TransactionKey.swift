@@ -33,11 +33,13 @@ public struct TransactionKey: Hashable, Sendable {
         guard let via = request.topVia, let cseq = request.cseq, let callID = request.callID else { return nil }
         let method = request.method == "ACK" ? "INVITE" : request.method
         if let branch = via.branch, branch.hasPrefix(Via.magicCookie) {
-            var sentBy = TextBuilder(capacity: 8 + via.host.utf8.count)
-            sentBy.append(via.host.lowercased())
-            sentBy.append(":")
-            sentBy.append(via.port ?? 5060)
-            return TransactionKey(.branch(branch, sentBy: sentBy.text, method: method))
+            let host = via.host.lowercased()
+            let sentBy = TextBuilder.text(capacity: 8 + host.utf8.count) { sentBy in
+                sentBy.append(host)
+                sentBy.append(":")
+                sentBy.append(via.port ?? 5060)
+            }
+            return TransactionKey(.branch(branch, sentBy: sentBy, method: method))
         }
         // An ACK for a non-2xx carries the To tag of the response; the INVITE had none.
         let toTag = request.method == "ACK" ? "" : request.toTag ?? ""

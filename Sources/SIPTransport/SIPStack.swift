@@ -152,30 +152,31 @@ public final class SIPStack: Sendable {
 
     /// `SIP/2.0/UDP host:port;branch=...;rport`, built in one buffer (every request sent has one).
     public static func via(transport: SIPPeer.Transport, host: String, port: Int, branch: String) -> String {
-        var value = TextBuilder(capacity: 32 + host.utf8.count + branch.utf8.count)
-        value.append(transport == .tcp ? "SIP/2.0/TCP " : "SIP/2.0/UDP ")
-        value.append(host)
-        value.append(":")
-        value.append(port)
-        value.append(";branch=")
-        value.append(branch)
-        value.append(";rport")
-        return value.text
+        TextBuilder.text(capacity: 32 + host.utf8.count + branch.utf8.count) { value in
+            value.append(transport == .tcp ? "SIP/2.0/TCP " : "SIP/2.0/UDP ")
+            value.append(host)
+            value.append(":")
+            value.append(port)
+            value.append(";branch=")
+            value.append(branch)
+            value.append(";rport")
+        }
     }
 
     /// Our Contact for `user` over `transport`, built in one buffer: every call sends it
     /// in its outgoing INVITE and in the ringing and answer it relays back.
     public func contact(user: String, transport: SIPPeer.Transport) -> String {
         let host = advertisedHost
-        var value = TextBuilder(capacity: 32 + user.utf8.count + host.utf8.count)
-        value.append("<sip:")
-        value.append(user)
-        value.append("@")
-        value.append(host)
-        value.append(":")
-        value.append(port)
-        value.append(transport == .tcp ? ";transport=tcp>" : ";transport=udp>")
-        return value.text
+        let port = self.port
+        return TextBuilder.text(capacity: 32 + user.utf8.count + host.utf8.count) { value in
+            value.append("<sip:")
+            value.append(user)
+            value.append("@")
+            value.append(host)
+            value.append(":")
+            value.append(port)
+            value.append(transport == .tcp ? ";transport=tcp>" : ";transport=udp>")
+        }
     }
 
     /// Starts a client transaction. A request without a Via gets ours, with a fresh branch.

@@ -78,15 +78,24 @@ struct SerializerTests {
 
 /// Header values built piece by piece read as the pieces joined.
 struct TextBuilderTests {
+    /// A capacity reckoned short (4 bytes for 90) is written again into more room, whole.
     @Test func piecesNumbersAndAURIJoinInOrder() {
-        var text = TextBuilder(capacity: 4)
-        text.append("<")
-        text.append(SIPURI(user: "1004", host: "gw.example.com", port: 5080, parameters: [SIPParameter(name: "lr", value: nil)]))
-        text.append(">;tag=")
-        text.append("caf\u{E9} long enough to spill out of a small string")
-        text.append(";n=")
-        text.append(65_535)
-        text.append(-3)
-        #expect(text.text == "<sip:1004@gw.example.com:5080;lr>;tag=caf\u{E9} long enough to spill out of a small string;n=655350")
+        let text = TextBuilder.text(capacity: 4) { text in
+            text.append("<")
+            text.append(SIPURI(user: "1004", host: "gw.example.com", port: 5080, parameters: [SIPParameter(name: "lr", value: nil)]))
+            text.append(">;tag=")
+            text.append("caf\u{E9} long enough to spill out of a small string")
+            text.append(";n=")
+            text.append(65_535)
+            text.append(-3)
+        }
+        #expect(text == "<sip:1004@gw.example.com:5080;lr>;tag=caf\u{E9} long enough to spill out of a small string;n=655350")
+    }
+
+    @Test func shortAndExactlyFittingTextsAreWhole() {
+        #expect(TextBuilder.text(capacity: 0) { _ in } == "")
+        #expect(TextBuilder.text(capacity: 3) { $0.append("abc") } == "abc")
+        #expect(TextBuilder.text(capacity: 16) { $0.append(String(repeating: "x", count: 16)) } == String(repeating: "x", count: 16))
+        #expect(TextBuilder.text(capacity: 16) { $0.append(String(repeating: "y", count: 17)) } == String(repeating: "y", count: 17))
     }
 }
