@@ -129,18 +129,18 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(48 + (displayName?.utf8.count ?? 0) + uri.host.utf8.count + parameters.serializedCount)
-        if let displayName {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: displayName.replacingEscapes().utf8)
-            bytes.append(contentsOf: "\" ".utf8)
+        let quoted = displayName?.replacingEscapes()
+        return TextBuilder.text(capacity: 5 + (quoted?.utf8.count ?? 0) + uri.serializedCount + parameters.serializedCount) { text in
+            if let quoted {
+                text.append("\"")
+                text.append(quoted)
+                text.append("\" ")
+            }
+            text.append("<")
+            text.append(uri)
+            text.append(">")
+            text.write { parameters.append(to: &$0) }
         }
-        bytes.append(UInt8(ascii: "<"))
-        uri.append(to: &bytes)
-        bytes.append(UInt8(ascii: ">"))
-        parameters.append(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -223,10 +223,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32 + host.utf8.count + (user?.utf8.count ?? 0))
-        append(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        TextBuilder.text(capacity: serializedCount) { $0.append(self) }
     }
 
     /// `host:port` as a transport would dial it, with the default port for the scheme.

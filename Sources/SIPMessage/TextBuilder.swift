@@ -45,4 +45,9 @@ public struct TextBuilder: ~Copyable {
     public mutating func append(_ uri: SIPURI) {
         uri.append(to: &writer)
     }
+
+    /// Pieces the serializer writes (parameters, host and port) into any `ByteSink`.
+    mutating func write(_ pieces: (inout WireWriter) -> Void) {
+        pieces(&writer)
+    }
 }

@@ -62,13 +62,14 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16 + transport.utf8.count + host.utf8.count + parameters.serializedCount)
-        bytes.append(contentsOf: "SIP/2.0/".utf8)
-        bytes.append(contentsOf: transport.utf8)
-        bytes.append(UInt8(ascii: " "))
-        SIPSerializer.appendHostPort(host, port, to: &bytes)
-        parameters.append(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        TextBuilder.text(capacity: 16 + transport.utf8.count + host.utf8.count + parameters.serializedCount) { text in
+            text.append("SIP/2.0/")
+            text.append(transport)
+            text.append(" ")
+            text.write { writer in
+                SIPSerializer.appendHostPort(host, port, to: &writer)
+                parameters.append(to: &writer)
+            }
+        }
     }
 }
