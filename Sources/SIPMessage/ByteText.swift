@@ -42,12 +42,14 @@ struct ByteText {
 
     var all: Range<Int> { 0..<buffer.count }
 
+    @inline(__always)
     subscript(index: Int) -> UInt8 {
         precondition(index >= 0 && index < buffer.count, "byte \(index) of \(buffer.count)")
         return buffer[index]
     }
 
     /// The bytes of `range`, checked against the bounds.
+    @inline(__always)
     subscript(range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "bytes \(range) of \(buffer.count)")
         return UnsafeBufferPointer(rebasing: buffer[range])
@@ -58,6 +60,7 @@ struct ByteText {
     }
 
     /// `range` without blanks and line ends at either end.
+    @inline(__always)
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, Self.isWhitespace(self[lower]) { lower += 1 }
@@ -67,6 +70,7 @@ struct ByteText {
 
     /// The first `byte` in `range`, by memchr: the parser looks for every line end and
     /// separator this way, many bytes per step instead of one checked index at a time.
+    @inline(__always)
     func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         let bytes = self[range]
         guard let base = bytes.baseAddress, let found = memchr(base, CInt(byte), bytes.count) else { return nil }
@@ -114,12 +118,14 @@ struct ByteText {
         firstIndex(of: byte, in: range) != nil
     }
 
+    @inline(__always)
     func isToken(_ range: Range<Int>) -> Bool {
         !range.isEmpty && self[range].allSatisfy(SIPGrammar.isTokenByte)
     }
 
     /// Equal to `ascii` ignoring ASCII case.
     /// A `StaticString`: its bytes are read in place, with none of a `String`'s iteration.
+    @inline(__always)
     func equals(_ range: Range<Int>, ignoringCase ascii: StaticString) -> Bool {
         guard range.count == ascii.utf8CodeUnitCount else { return false }
         let bytes = self[range]

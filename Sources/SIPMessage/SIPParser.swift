@@ -236,6 +236,7 @@ public enum SIPParser {
     }
 
     /// The range without its leading and trailing blanks.
+    @inline(__always)
     static func trimmed(_ bytes: ByteText, _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
         var upper = range.upperBound

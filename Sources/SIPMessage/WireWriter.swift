@@ -26,6 +26,7 @@ struct WireWriter: ByteSink {
         self.mustFit = mustFit
     }
 
+    @inline(__always)
     mutating func write(_ byte: UInt8) {
         guard count < capacity else { return overflow() }
         base[count] = byte
@@ -39,16 +40,19 @@ struct WireWriter: ByteSink {
         }
     }
 
+    @inline(__always)
     mutating func write(_ text: String) {
         var text = text
         text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
     }
 
     /// A literal, copied without retaining a string.
+    @inline(__always)
     mutating func write(literal: StaticString) {
         write(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
+    @inline(__always)
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress else { return }
         guard bytes.count <= capacity - count else { return overflow() }
