@@ -2,8 +2,8 @@
 """Call-rate benchmark: sipp straight to a sipp gateway (the rig's ceiling), through Kamailio's
 dispatcher, and through `distributor serve`, with the same sipp caller, in one run, on 127.0.0.1.
 
-For each system the offered rate steps up until calls fail (more than 0.1% failed or
-retransmitted); the highest clean rate is held for --seconds. The systems step together, each
+For each system the offered rate steps up until calls fail (more than 0.1% not answered:
+failed, timed out or unfinished; or retransmitted); the highest clean rate is held for --seconds. The systems step together, each
 in turn at every rate, so that the machine's noisy spells weigh on all of them alike; the
 latency and overload runs then start each box afresh. Reported per system: that rate,
 INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
@@ -156,7 +156,7 @@ def step(systems, rates, seconds, cwd, fresh_gateways):
             run = call(system.port, rate, seconds, cwd)
             memory = pss_kib(pids)
             # Failed: more than 0.1% of the calls not answered (refused, timed out or unfinished)
-            # or retransmitted. Fewer than that is a clean step, for every system alike.
+            # or retransmitted. At most that is a clean step, for every system alike.
             clean = run["calls"] - run["ok"] <= run["calls"] * 0.001 and run["retrans"] <= run["calls"] * 0.001
             print(f"  {system.name}: {rate}/s offered: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
                   f"{run['retrans']} retransmissions{'' if clean else '  <- not clean'}", flush=True)

@@ -36,7 +36,8 @@ struct Dialog: Sendable {
         headers.add("From", local)
         headers.add("To", remote)
         headers.add("Call-ID", callID)
-        headers.add("CSeq", TextBuilder.text(capacity: 16) { cseq in
+        // At most "4294967295 ACK": a small string.
+        headers.add("CSeq", TextBuilder.text(capacity: 14) { cseq in
             cseq.append(Int(number))
             cseq.append(" ACK")
         })

@@ -6,9 +6,10 @@ import Darwin
 
 /// Writes a message into memory sized up front, each piece one copy: appending to an array
 /// checked its capacity and uniqueness for every byte and piece, which cost more than the
-/// copying. A piece that does not fit ends the writing (and, for a message, trips an
-/// assertion in a debug build): a size reckoned wrong cuts the text short, never writes out of
-/// bounds, and never leaves a hole with later pieces written after it.
+/// copying. A piece that does not fit ends the writing and sets `overflowed`, so that a size
+/// reckoned wrong never writes out of bounds and never leaves a hole with later pieces written
+/// after it. For a message that is a bug (an assertion in a debug build; the message is cut
+/// short); `TextBuilder` writes its text again into more room.
 struct WireWriter: ByteSink {
     private let base: UnsafeMutablePointer<UInt8>
     private var capacity: Int

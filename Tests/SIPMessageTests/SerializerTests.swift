@@ -78,7 +78,7 @@ struct SerializerTests {
 
 /// Header values built piece by piece read as the pieces joined.
 struct TextBuilderTests {
-    /// A capacity reckoned short (4 bytes for 90) is written again into more room, whole.
+    /// A capacity reckoned short (4 bytes for 95) is written again into more room, whole.
     @Test func piecesNumbersAndAURIJoinInOrder() {
         let text = TextBuilder.text(capacity: 4) { text in
             text.append("<")
@@ -92,10 +92,14 @@ struct TextBuilderTests {
         #expect(text == "<sip:1004@gw.example.com:5080;lr>;tag=caf\u{E9} long enough to spill out of a small string;n=655350")
     }
 
+    /// Small strings (15 bytes or fewer) and exact fits, and one byte past a capacity of 15.
     @Test func shortAndExactlyFittingTextsAreWhole() {
         #expect(TextBuilder.text(capacity: 0) { _ in } == "")
         #expect(TextBuilder.text(capacity: 3) { $0.append("abc") } == "abc")
         #expect(TextBuilder.text(capacity: 16) { $0.append(String(repeating: "x", count: 16)) } == String(repeating: "x", count: 16))
         #expect(TextBuilder.text(capacity: 16) { $0.append(String(repeating: "y", count: 17)) } == String(repeating: "y", count: 17))
+        #expect(TextBuilder.text(capacity: 15) { $0.append(String(repeating: "z", count: 15)) } == String(repeating: "z", count: 15))
+        #expect(TextBuilder.text(capacity: 15) { $0.append(String(repeating: "w", count: 16)) } == String(repeating: "w", count: 16))
+        #expect(TextBuilder.text(capacity: 14) { $0.append(4_294_967_295); $0.append(" ACK") } == "4294967295 ACK")
     }
 }
