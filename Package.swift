@@ -174,6 +174,8 @@ let package = Package(
     ]
 )
 
+// Every target of ours but the tests (which `scripts/test` also runs against the release build).
+// The C targets (`CReusePort` and the like) are regular targets too; they ignore Swift settings.
 for target in package.targets where target.type == .regular || target.type == .executable {
     target.swiftSettings = (target.swiftSettings ?? []) + crossModule
 }

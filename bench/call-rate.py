@@ -3,8 +3,9 @@
 dispatcher, and through `distributor serve`, with the same sipp caller, in one run, on 127.0.0.1.
 
 For each system the offered rate steps up until calls fail (more than 0.1% not answered:
-failed, timed out or unfinished; or retransmitted); the highest clean rate is held for --seconds. The systems step together, each
-in turn at every rate, so that the machine's noisy spells weigh on all of them alike; the
+failed, timed out or unfinished; or retransmitted); the highest clean rate is held for
+--seconds. The systems step together, each in turn at every rate, so that the machine's
+noisy spells weigh on all of them alike; the
 latency and overload runs then start each box afresh. Reported per system: that rate,
 INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
 and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
