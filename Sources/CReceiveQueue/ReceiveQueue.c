@@ -8,21 +8,17 @@
 #include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
-#include <time.h>
 
 int receive_queue_read(int fd, struct receive_queue_state *state) {
-    state->waited_ns = 0;
+    state->stamp_ns = 0;
     state->queued_bytes = 0;
     state->capacity_bytes = 0;
     state->drops = 0;
     struct timespec stamp;
     // ENOENT before the first datagram is read; a datagram that came before the stamps were on
-    // reads as stamped now. Either way nothing is known to have waited.
+    // reads as stamped at this call. Either way nothing is known to have waited.
     if (ioctl(fd, SIOCGSTAMPNS, &stamp) == 0) {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        int64_t waited = (int64_t)(now.tv_sec - stamp.tv_sec) * 1000000000 + (now.tv_nsec - stamp.tv_nsec);
-        state->waited_ns = waited > 0 ? waited : 0;
+        state->stamp_ns = (int64_t)stamp.tv_sec * 1000000000 + stamp.tv_nsec;
     }
     uint32_t memory[SK_MEMINFO_VARS] = {0};
     socklen_t length = sizeof(memory);
@@ -35,7 +31,7 @@ int receive_queue_read(int fd, struct receive_queue_state *state) {
 #else
 int receive_queue_read(int fd, struct receive_queue_state *state) {
     (void)fd;
-    state->waited_ns = 0;
+    state->stamp_ns = 0;
     state->queued_bytes = 0;
     state->capacity_bytes = 0;
     state->drops = 0;

@@ -92,8 +92,10 @@ public final class SIPStack: Sendable {
                     // 2 KiB would cut a large INVITE short): one system call for a burst of replies.
                     .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 65536))
-                    // Up to 32 reads per wake-up rather than NIO's 4: fewer epoll_wait calls under load.
-                    .channelOption(.maxMessagesPerRead, value: 32)
+                    // One read per wake-up: NIO would otherwise read again until the socket is
+                    // empty, a system call that finds nothing after most bursts. epoll reports
+                    // the socket again at once while datagrams are left in it.
+                    .channelOption(.maxMessagesPerRead, value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(UDPHandler(stack: self, probe: probe))

@@ -1,12 +1,15 @@
 import NIOCore
 
-/// Reads datagrams into the stack; one per UDP socket.
-final class UDPHandler: ChannelInboundHandler, Sendable {
+/// Reads datagrams into the stack; one per UDP socket, used on its event loop only.
+final class UDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let stack: SIPStack
     /// The queue of the socket NIO reads from, when new calls may be refused for overload.
     private let probe: ReceiveQueueProbe?
+    /// The queue as read for the first INVITE of the datagrams one read returned, which
+    /// holds for the rest of them (its drops counted once).
+    private var batchSample: ReceiveQueueProbe.Sample?
 
     init(stack: SIPStack, probe: ReceiveQueueProbe?) {
         self.stack = stack
@@ -22,9 +25,21 @@ final class UDPHandler: ChannelInboundHandler, Sendable {
             // A lone CRLF keep-alive or empty datagram carries nothing to answer.
             guard bytes.contains(where: { $0 != 0x0D && $0 != 0x0A }) else { return }
             // Only an INVITE can be refused for overload, so only then is the queue read.
-            let queue = bytes.starts(with: Self.invitePrefix) ? probe?.read() : nil
+            let queue = bytes.starts(with: Self.invitePrefix) ? batchQueueLoad() : nil
             stack.receive(bytes, from: SIPPeer(transport: .udp, address: envelope.remoteAddress), framing: .datagram, queue: queue)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        batchSample = nil
+    }
+
+    private func batchQueueLoad() -> ReceiveQueueLoad? {
+        guard let probe else { return nil }
+        let sample = batchSample ?? probe.sample()
+        batchSample = sample
+        batchSample?.dropped = 0
+        return probe.load(of: sample)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -41,6 +41,32 @@ struct ReceiveQueueProbeTests {
         #expect(probe.read().queuedBytes == 0)
     }
 
+    /// A sample serves every datagram its read returned: the wait it shows runs on while they
+    /// are handled, without asking the kernel again.
+    @Test func aSampleReadLaterShowsTheWaitSinceTheDatagramCameIn() throws {
+        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1 << 20)
+        let socket = sockets[0]
+        defer { close(socket) }
+        let port = try localPort(socket)
+        let probe = ReceiveQueueProbe(socket: socket)
+        #expect(probe.sample().stamp == 0)
+        let sender = try UDPSocket()
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        var sample = probe.sample()
+        for _ in 0..<100 where sample.stamp == 0 {
+            sender.send([0x30], to: port)
+            usleep(20_000)
+            _ = recv(socket, &buffer, buffer.count, 0)
+            sample = probe.sample()
+        }
+        #expect(sample.stamp != 0)
+        let first = probe.load(of: sample).waited
+        usleep(100_000)
+        let later = probe.load(of: sample).waited
+        #expect(later >= first + .milliseconds(95))
+        #expect(later < first + .seconds(5))
+    }
+
     @Test func tellsTheDatagramsDroppedSinceTheReadBefore() throws {
         // The smallest buffer the kernel allows: a burst overflows it.
         let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1)

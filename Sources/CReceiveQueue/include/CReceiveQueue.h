@@ -5,8 +5,9 @@
 
 /// What a datagram socket's receive queue holds, read by `receive_queue_read`.
 struct receive_queue_state {
-    /// How long ago the kernel took in the datagram read last (0 before any was stamped).
-    int64_t waited_ns;
+    /// When the kernel took in the datagram read last, in CLOCK_REALTIME nanoseconds (0 before
+    /// any was stamped).
+    int64_t stamp_ns;
     /// Bytes waiting in the queue (the kernel's accounting, overhead included).
     uint32_t queued_bytes;
     /// The queue's room in the same accounting.
@@ -16,8 +17,8 @@ struct receive_queue_state {
 };
 
 /// Reads `fd`'s queue: the last read datagram's kernel timestamp (SIOCGSTAMPNS, which turns
-/// timestamping on at its first call; until a stamped datagram has been read the wait is 0)
-/// against the clock, and SO_MEMINFO's queue counters.
+/// timestamping on at its first call; until a stamped datagram has been read it is 0), and
+/// SO_MEMINFO's queue counters.
 /// Returns 0, or -1 with errno set when the queue counters cannot be read.
 int receive_queue_read(int fd, struct receive_queue_state *state);
 
