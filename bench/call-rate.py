@@ -7,8 +7,8 @@ failed, timed out or unfinished; or retransmitted); the highest clean rate is he
 --seconds. The systems step together, each in turn at every rate, so that the machine's
 noisy spells weigh on all of them alike; the
 latency and overload runs then start each box afresh. Reported per system: that rate,
-INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box,
-and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
+INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of the middle box
+and of the sipp processes beside it (the cores they share bound every box's rate), and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
 counted once, not once per process). Kamailio and the distributor each run at every worker count in --workers
 (children, threads), and each is then offered twice its sustained rate: the calls it still
 completes per second show whether it sheds the excess or collapses. Then the distributor, at its best thread count, runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
@@ -20,6 +20,7 @@ import argparse
 import csv
 import glob
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -122,7 +123,7 @@ class System:
     def __init__(self, name, port, launch=None, workers=None, tail=0):
         self.name, self.port, self.launch, self.workers, self.tail = name, port, launch, workers, tail
         self.process = None
-        self.best, self.cpu, self.memory = 0, float("nan"), 0
+        self.best, self.cpu, self.memory, self.sipp_cpu = 0, float("nan"), 0, float("nan")
         self.stepping = True
 
     def start(self):
@@ -137,7 +138,13 @@ class System:
         return children(self.process.pid) if self.process else []
 
 
-def step(systems, rates, seconds, cwd, fresh_gateways):
+def caller_seconds():
+    """CPU used so far by the child processes waited for: the sipp callers, once each run ends."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def step(systems, rates, seconds, cwd, fresh_gateways, gateway_pids):
     """Every system at each rate in turn, interleaved, until each has a run that is not clean:
     a noisy neighbour's few minutes then weigh on all of them alike, not on whichever ran then.
     A system that failed is stopped at once, so that its backlog (transactions that linger up
@@ -154,7 +161,9 @@ def step(systems, rates, seconds, cwd, fresh_gateways):
         for system in [system for system in systems if system.stepping]:
             pids = system.pids()
             before = cpu_seconds(pids)
+            sipp_before = caller_seconds() + cpu_seconds(gateway_pids())
             run = call(system.port, rate, seconds, cwd)
+            sipp_used = caller_seconds() + cpu_seconds(gateway_pids()) - sipp_before
             memory = pss_kib(pids)
             # Failed: more than 0.1% of the calls not answered (refused, timed out or unfinished)
             # or retransmitted. At most that is a clean step, for every system alike.
@@ -171,6 +180,7 @@ def step(systems, rates, seconds, cwd, fresh_gateways):
             time.sleep(system.tail)
             used = cpu_seconds(pids) - before
             system.best = rate
+            system.sipp_cpu = sipp_used / run["ok"] * 1000
             if pids:
                 system.cpu = used / run["ok"] * 1000
                 system.memory = memory
@@ -204,8 +214,22 @@ def latency_and_overload(system, seconds, cwd):
         system.stop()
     return {"name": system.name, "rate": system.best, "workers": system.workers,
             "mean": sum(latency) / len(latency) if latency else float("nan"), "p50": percentile(latency, 0.5),
-            "p90": percentile(latency, 0.9), "p99": percentile(latency, 0.99), "cpu": system.cpu, "memory": system.memory,
+            "p90": percentile(latency, 0.9), "p99": percentile(latency, 0.99), "cpu": system.cpu, "sipp_cpu": system.sipp_cpu,
+            "memory": system.memory,
             "overload": overload}
+
+
+def budget(ceiling, kamailio, ours):
+    """What the cores allow: the sipp processes and the middle box share them, so a box using M
+    CPU s per 1,000 calls beside sipp's S can carry at most cores * 1,000 / (S + M) calls/s, and
+    half the ceiling's rate leaves it cores * 1,000 / (ceiling / 2) - S."""
+    cores = os.cpu_count()
+    bound = lambda result: f"{cores * 1000 / (result['sipp_cpu'] + result['cpu']):.0f}"
+    allowed = cores * 1000 / (ceiling["rate"] / 2) - ours["sipp_cpu"] if ceiling["rate"] else float("nan")
+    return (f"- The cores bound every box: the sipp caller and gateways used {ours['sipp_cpu']:.3f} CPU s per 1,000 calls through ours "
+            f"and {kamailio['sipp_cpu']:.3f} through Kamailio, beside the box's own, on {cores} cores. With all of them busy and nothing "
+            f"else running, that allows at most {bound(ours)} calls/s through ours and {bound(kamailio)} through Kamailio; "
+            f"half the ceiling ({ceiling['rate'] // 2}/s) would leave a middle box at most {allowed:.3f} CPU s per 1,000 calls.")
 
 
 def main():
@@ -266,7 +290,7 @@ def main():
             everything.append(System(f"sipp -> distributor (--threads {workers}) -> sipp", 25085 + index, distributor_launcher(workers, 25085 + index), workers,
                                      tail=34))
         print("stepping the rate: " + ", ".join(system.name for system in everything), flush=True)
-        step(everything, rates, options.seconds, work, fresh_gateways)
+        step(everything, rates, options.seconds, work, fresh_gateways, lambda: [gateway.pid for gateway in gateways])
         for system in everything:
             print(f"{system.name}: latency at half its rate, then overload", flush=True)
             fresh_gateways()
@@ -299,7 +323,8 @@ def main():
     if not complete:
         for result in results + kamailios + distributors:
             overload = result["overload"]
-            print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls, "
+            print(f"{result['name']}: {result['rate']}/s, {result['cpu']:.3f} CPU s per 1,000 calls "
+                  f"(the sipp caller and gateways {result['sipp_cpu']:.3f}), "
                   f"latency at half rate mean {result['mean']:.2f} ms, p99 {result['p99']:.1f} ms"
                   + (f"; at {overload['offered']}/s, {overload['completed']:.0f} calls/s completed" if overload else ""))
         return
@@ -315,17 +340,18 @@ def main():
         "rates together, each in turn at every rate, so that the machine's noisy spells weigh on all of them alike. CPU per 1,000 calls counts each box's work after "
         "a run's last call too (transactions expiring), waited for before the next system runs: 34 s for ours (Timers J, L "
         "and M), 6 s for Kamailio's (its wait timer).", "",
-        "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | PSS MiB after that rate | at twice that rate: completed calls/s, retransmissions |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| system | sustained calls/s | mean ms | p50 ms | p90 ms | p99 ms (at half rate) | CPU s / 1,000 calls | sipp's CPU s / 1,000 calls (caller and gateways) | PSS MiB after that rate | at twice that rate: completed calls/s, retransmissions |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results + kamailios + distributors:
         overload = result["overload"]
         shed = f"{overload['completed']:.0f}, {overload['retrans']}" if overload else ""
         lines.append(f"| {result['name']} | {result['rate']} | {result['mean']:.2f} | {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} | "
-                     f"{result['cpu']:.3f} | {result['memory'] / 1024:.0f} | {shed} |")
+                     f"{result['cpu']:.3f} | {result['sipp_cpu']:.3f} | {result['memory'] / 1024:.0f} | {shed} |")
     ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
     lines += ["", f"- distributor / Kamailio, best of each: {ratio(ours['rate'], kamailio['rate'])} ({ours['name']} against {kamailio['name']})",
               f"- distributor / ceiling: {ratio(ours['rate'], ceiling['rate'])}",
+              budget(ceiling, kamailio, ours),
               "- Latency comes from sipp's response-time trace (coarse: sipp's clock ticks in ms).",
               "- Overload: each middle box, after its latency run, is offered twice its sustained rate for the same seconds; "
               "completed calls/s is what it still carried (the rest failed: refused, timed out or lost)."]
