@@ -50,6 +50,8 @@ def stop(process):
             process.wait(5)
         except subprocess.TimeoutExpired:
             process.kill()
+            # Reaped now, not later inside a caller's run, whose CPU it would join (caller_seconds).
+            process.wait()
 
 
 def children(pid):
@@ -222,14 +224,15 @@ def latency_and_overload(system, seconds, cwd):
 def budget(ceiling, kamailio, ours):
     """What the cores allow: the sipp processes and the middle box share them, so a box using M
     CPU s per 1,000 calls beside sipp's S can carry at most cores * 1,000 / (S + M) calls/s, and
-    half the ceiling's rate leaves it cores * 1,000 / (ceiling / 2) - S."""
-    cores = os.cpu_count()
+    half the ceiling's rate leaves it cores * 1,000 / (ceiling / 2) - S. The ceiling is the
+    highest rate offered that sipp alone passed, so it and its half are lower bounds."""
+    cores = len(os.sched_getaffinity(0))
     bound = lambda result: f"{cores * 1000 / (result['sipp_cpu'] + result['cpu']):.0f}"
     allowed = cores * 1000 / (ceiling["rate"] / 2) - ours["sipp_cpu"] if ceiling["rate"] else float("nan")
     return (f"- The cores bound every box: the sipp caller and gateways used {ours['sipp_cpu']:.3f} CPU s per 1,000 calls through ours "
             f"and {kamailio['sipp_cpu']:.3f} through Kamailio, beside the box's own, on {cores} cores. With all of them busy and nothing "
             f"else running, that allows at most {bound(ours)} calls/s through ours and {bound(kamailio)} through Kamailio; "
-            f"half the ceiling ({ceiling['rate'] // 2}/s) would leave a middle box at most {allowed:.3f} CPU s per 1,000 calls.")
+            f"half the ceiling ({ceiling['rate'] // 2}/s) would leave a box that costs sipp what ours does at most {allowed:.3f} CPU s per 1,000 calls.")
 
 
 def main():

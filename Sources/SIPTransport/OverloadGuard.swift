@@ -16,7 +16,7 @@ final class OverloadGuard: Sendable {
     /// Counts a new INVITE refused with `load` on its socket.
     func recordRefusal(at load: ReceiveQueueLoad) {
         refusals.record { total in
-            "overload: answering new INVITEs 503; a datagram waited \(load.waited.nanoseconds / 1_000_000) ms in the receive queue (\(load.queuedBytes / 1024) of \(load.capacityBytes / 1024) KiB queued, \(load.dropped) dropped for want of room since the INVITE before), \(total) refused since start; counted in sip_overload_rejected_total"
+            "overload: answering new INVITEs 503; a datagram waited \(load.waited.nanoseconds / 1_000_000) ms in the receive queue (\(load.queuedBytes / 1024) of \(load.capacityBytes / 1024) KiB queued, \(load.dropped) dropped for want of room since the queue was read before), \(total) refused since start; counted in sip_overload_rejected_total"
         }
     }
 }

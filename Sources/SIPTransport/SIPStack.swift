@@ -92,9 +92,10 @@ public final class SIPStack: Sendable {
                     // 2 KiB would cut a large INVITE short): one system call for a burst of replies.
                     .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 65536))
-                    // One read per wake-up: NIO would otherwise read again until the socket is
-                    // empty, a system call that finds nothing after most bursts. epoll reports
-                    // the socket again at once while datagrams are left in it.
+                    // One read per wake-up: NIO would otherwise read again (up to this many
+                    // times) until a read finds nothing, a system call wasted after most bursts.
+                    // epoll (level-triggered) reports the socket again at once while datagrams
+                    // are left in it. UDPHandler's batch of one queue sample relies on it.
                     .channelOption(.maxMessagesPerRead, value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {

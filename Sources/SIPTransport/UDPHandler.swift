@@ -7,9 +7,7 @@ final class UDPHandler: ChannelInboundHandler {
     private let stack: SIPStack
     /// The queue of the socket NIO reads from, when new calls may be refused for overload.
     private let probe: ReceiveQueueProbe?
-    /// The queue as read for the first INVITE of the datagrams one read returned, which
-    /// holds for the rest of them (its drops counted once).
-    private var batchSample: ReceiveQueueProbe.Sample?
+    private var batch = ReadBatchSample()
 
     init(stack: SIPStack, probe: ReceiveQueueProbe?) {
         self.stack = stack
@@ -31,15 +29,12 @@ final class UDPHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        batchSample = nil
+        batch.end()
     }
 
     private func batchQueueLoad() -> ReceiveQueueLoad? {
         guard let probe else { return nil }
-        let sample = batchSample ?? probe.sample()
-        batchSample = sample
-        batchSample?.dropped = 0
-        return probe.load(of: sample)
+        return probe.load(of: batch.sample(taking: probe.sample))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -52,13 +52,11 @@ struct ReceiveQueueProbeTests {
         #expect(probe.sample().stamp == 0)
         let sender = try UDPSocket()
         var buffer = [UInt8](repeating: 0, count: 2048)
-        var sample = probe.sample()
-        for _ in 0..<100 where sample.stamp == 0 {
-            sender.send([0x30], to: port)
-            usleep(20_000)
-            _ = recv(socket, &buffer, buffer.count, 0)
-            sample = probe.sample()
-        }
+        sender.send([0x30], to: port)
+        usleep(20_000)
+        #expect(recv(socket, &buffer, buffer.count, 0) == 1)
+        // Stamped by the kernel, or (before its stamps are on) as of this first ask.
+        let sample = probe.sample()
         #expect(sample.stamp != 0)
         let first = probe.load(of: sample).waited
         usleep(100_000)
