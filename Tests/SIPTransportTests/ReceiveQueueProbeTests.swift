@@ -9,10 +9,8 @@ import Testing
 /// The queue probe on a real loopback socket: what it reads is what the kernel holds.
 struct ReceiveQueueProbeTests {
     @Test func readsHowLongTheLastDatagramWaitedAndWhatIsStillQueued() throws {
-        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1 << 20)
-        let socket = sockets[0]
+        let (socket, port) = try boundSocket(receiveBuffer: 1 << 20)
         defer { close(socket) }
-        let port = try localPort(socket)
         let probe = ReceiveQueueProbe(socket: socket)
         // The first read turns timestamping on: nothing read yet, nothing waited.
         #expect(probe.read().waited == .zero)
@@ -44,10 +42,8 @@ struct ReceiveQueueProbeTests {
     /// A sample serves every datagram its read returned: the wait it shows runs on while they
     /// are handled, without asking the kernel again.
     @Test func aSampleReadLaterShowsTheWaitSinceTheDatagramCameIn() throws {
-        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1 << 20)
-        let socket = sockets[0]
+        let (socket, port) = try boundSocket(receiveBuffer: 1 << 20)
         defer { close(socket) }
-        let port = try localPort(socket)
         let probe = ReceiveQueueProbe(socket: socket)
         #expect(probe.sample().stamp == 0)
         let sender = try UDPSocket()
@@ -67,28 +63,37 @@ struct ReceiveQueueProbeTests {
 
     @Test func tellsTheDatagramsDroppedSinceTheReadBefore() throws {
         // The smallest buffer the kernel allows: a burst overflows it.
-        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1)
-        let socket = sockets[0]
+        let (socket, port) = try boundSocket(receiveBuffer: 1)
         defer { close(socket) }
         let probe = ReceiveQueueProbe(socket: socket)
         #expect(probe.read().dropped == 0)
         let sender = try UDPSocket()
-        for _ in 0..<200 { sender.send(Array(repeating: 0x41, count: 1000), to: try localPort(socket)) }
+        for _ in 0..<200 { sender.send(Array(repeating: 0x41, count: 1000), to: port) }
         #expect(probe.read().dropped > 0)
         #expect(probe.read().dropped == 0)
     }
 
     /// An overflow long before the INVITE now read is no sign of overload now.
     @Test func dropsSinceAReadLongAgoAreNotCounted() async throws {
-        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: 1)
-        let socket = sockets[0]
+        let (socket, port) = try boundSocket(receiveBuffer: 1)
         defer { close(socket) }
         let probe = ReceiveQueueProbe(socket: socket, recentDrops: .milliseconds(50))
         _ = probe.read()
         let sender = try UDPSocket()
-        for _ in 0..<200 { sender.send(Array(repeating: 0x41, count: 1000), to: try localPort(socket)) }
+        for _ in 0..<200 { sender.send(Array(repeating: 0x41, count: 1000), to: port) }
         try await Task.sleep(for: .milliseconds(100))
         #expect(probe.read().dropped == 0)
+    }
+
+    /// A loopback socket on a free port, the buffer asked for, and that port.
+    private func boundSocket(receiveBuffer: Int) throws -> (socket: CInt, port: Int) {
+        let (sockets, _) = try UDPSocketGroup.bind(host: "127.0.0.1", port: 0, count: 1, receiveBuffer: receiveBuffer)
+        do {
+            return (sockets[0], try localPort(sockets[0]))
+        } catch {
+            close(sockets[0])
+            throw error
+        }
     }
 
     private func localPort(_ socket: CInt) throws -> Int {
