@@ -4,7 +4,8 @@
 Runs each given `distributor` binary in turn (alternating, `--rounds` times) behind the same
 sipp caller and two sipp gateways on 127.0.0.1, at one fixed rate for a bounded time, and
 prints the user and system CPU seconds each spent per 1,000 answered calls (from
-/proc/<pid>/stat). The ratio between builds measured in one run is what to read: the machine's
+/proc/<pid>/stat), how much of one core its busiest thread used over the run (one event loop
+is one thread, so it saturates there first), and the service's overload log lines. The ratio between builds measured in one run is what to read: the machine's
 noise is about +-5%, so a change worth less than that needs a profile instead, or
 bench/allocations.py. Noisy neighbours only ever add time, so after the rounds each binary's
 round with the lowest total is printed again (of the rounds where every call was answered):
@@ -20,9 +21,10 @@ import argparse
 import os
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, call_rate_module, rig, user_and_system_seconds  # noqa: E402
+from benchlib import ROOT, busiest_thread_seconds, call_rate_module, rig, user_and_system_seconds  # noqa: E402
 
 call_rate = call_rate_module()
 
@@ -56,14 +58,21 @@ def main():
                      kamailio_children=children) as (work, serve):
                 pids = call_rate.children(serve.pid)
                 user_before, system_before = user_and_system_seconds(pids)
+                threads_before, started = busiest_thread_seconds(pids), time.monotonic()
                 run = call_rate.call(25085, arguments.rate, arguments.seconds, work)
+                threads_after, wall = busiest_thread_seconds(pids), time.monotonic() - started
                 user_after, system_after = user_and_system_seconds(pids)
+                # One event loop is one thread: near a whole core it falls behind at any burst.
+                busiest = max((seconds - threads_before.get(tid, 0) for tid, seconds in threads_after.items()), default=0)
+                refusals = [line.strip() for line in open(os.path.join(work, "serve.log")) if "overload:" in line] if not children else []
             per = 1000 / max(1, run["ok"])
             user, system = (user_after - user_before) * per, (system_after - system_before) * per
             if run["ok"] == run["calls"] and (binary not in lowest or user + system < sum(lowest[binary])):
                 lowest[binary] = (user, system)
             print(f"round {round_number + 1} {binary}: {run['ok']}/{run['calls']} answered, {run['retrans']} retransmissions; "
-                  f"user {user:.3f}, system {system:.3f} CPU s per 1,000 calls", flush=True)
+                  f"user {user:.3f}, system {system:.3f} CPU s per 1,000 calls; busiest thread {busiest / wall:.0%} of a core", flush=True)
+            for line in refusals:
+                print(f"  {line}", flush=True)
     for binary, (user, system) in lowest.items():
         print(f"lowest of {arguments.rounds} rounds, {binary}: user {user:.3f}, system {system:.3f}, total {user + system:.3f} CPU s per 1,000 calls")
 

@@ -30,6 +30,7 @@ final class UDPHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         batch.end()
+        context.fireChannelReadComplete()
     }
 
     private func batchQueueLoad() -> ReceiveQueueLoad? {
