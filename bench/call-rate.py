@@ -11,7 +11,7 @@ INVITE-to-200 latency percentiles at half of it, CPU seconds per 1,000 calls of 
 and of the sipp processes beside it (the cores they share bound every box's rate), and its memory right after that rate's run (PSS, so that memory Kamailio's processes share is
 counted once, not once per process). Kamailio and the distributor each run at every worker count in --workers
 (children, threads), and each is then offered twice its sustained rate: the calls it still
-completes per second show whether it sheds the excess or collapses. Then the distributor, at its best thread count, runs twice for 60 s at 80% of its rate. Every sipp run is bounded in calls and time.
+completes per second show whether it sheds the excess or collapses. Then the distributor, at every thread count, runs twice for 60 s at 80% of the best rate of them all: a 15-s step ends before the first transactions expire (32 s), so it can pass at a rate that count cannot hold. Every sipp run is bounded in calls and time.
 
     bench/call-rate.py [--rates 1000,2000,...] [--seconds 15] [--workers 1,2] [--out bench/call-rate-results.md]
 Needs the Debian packages sip-tester and kamailio, and a release build (it runs one).
@@ -300,22 +300,24 @@ def main():
             result = latency_and_overload(system, options.seconds, work)
             (results if system.launch is None else kamailios if "Kamailio" in system.name else distributors).append(result)
 
-        # The last target: no failed call at 80% of the sustained rate for 60 s, twice,
-        # on a fresh service with the thread count that sustained the most.
-        best = max(distributors_of(everything), key=lambda system: system.best, default=None)
-        confirm_rate = best.best * 8 // 10 if best and complete else 0
-        if confirm_rate:
+        # The last target: no failed call at 80% of the service's best rate for 60 s,
+        # twice. The 15-s steps end before the first transactions expire (32 s), so a thread
+        # count can pass a step it cannot hold: each count runs at 80% of the best of them all
+        # (stricter than 80% of its own), on a fresh service, so that the table says which hold it.
+        ours_systems = sorted(distributors_of(everything), key=lambda system: -system.best)
+        confirm_rate = ours_systems[0].best * 8 // 10 if ours_systems and complete else 0
+        for system in ours_systems if confirm_rate else []:
             fresh_gateways()
             try:
-                best.start()
+                system.start()
                 time.sleep(3)
                 for _ in range(2):
-                    run = call(best.port, confirm_rate, 60, work)
-                    print(f"  distributor at 80%: {confirm_rate}/s for 60 s: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
+                    run = call(system.port, confirm_rate, 60, work)
+                    print(f"  {system.name} at 80%: {confirm_rate}/s for 60 s: {run['ok']}/{run['calls']} ok, {run['failed']} failed, "
                           f"{run['retrans']} retransmissions", flush=True)
-                    confirmations.append((confirm_rate, best.workers, run))
+                    confirmations.append((confirm_rate, system.workers, run))
             finally:
-                best.stop()
+                system.stop()
     finally:
         for system in everything:
             system.stop()
@@ -359,8 +361,13 @@ def main():
               "- Overload: each middle box, after its latency run, is offered twice its sustained rate for the same seconds; "
               "completed calls/s is what it still carried (the rest failed: refused, timed out or lost)."]
     for rate, workers, run in confirmations:
-        lines.append(f"- distributor (--threads {workers}) at 80% of its rate ({rate}/s) for 60 s: {run['ok']}/{run['calls']} calls answered, "
+        lines.append(f"- distributor (--threads {workers}) at 80% of the best rate ({rate}/s) for 60 s: {run['ok']}/{run['calls']} calls answered, "
                      f"{run['failed']} failed, {run['retrans']} retransmissions")
+    held = sorted({workers for _, workers, _ in confirmations}
+                  - {workers for _, workers, run in confirmations if run["ok"] < run["calls"] or run["retrans"]})
+    if confirmations:
+        lines.append(f"- 80% of the best rate ({confirmations[0][0]}/s), twice for 60 s with every call answered and none retransmitted: "
+                     + (f"held with --threads {', '.join(map(str, held))}" if held else "held at no thread count"))
     open(options.out, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 
