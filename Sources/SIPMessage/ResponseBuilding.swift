@@ -8,20 +8,26 @@ extension SIPRequest {
         // The fields are copied as they are, found in one pass: no look-up per header, and
         // each copied once, straight into the response.
         var headers = SIPHeaders()
-        headers.reserveCapacity(self.headers.count { $0.has(key: "via") } + 5 + room)
+        var vias = 0
         var from: Int?, to: Int?, callID: Int?, cseq: Int?, timestamp: Int?
         let fields = self.headers.fields
-        for index in fields.indices {
-            // By length first: the fields not copied cost one comparison of integers.
-            let key = fields[index].key
-            switch key.utf8.count {
-            case 3 where key == "via": headers.append(fields[index])
-            case 4 where key == "from": if from == nil { from = index }
-            case 2 where key == "to": if to == nil { to = index }
-            case 7 where key == "call-id": if callID == nil { callID = index }
-            case 4 where key == "cseq": if cseq == nil { cseq = index }
-            case 9 where key == "timestamp": if timestamp == nil { timestamp = index }
-            default: continue
+        // Through the buffer: taking a field out of the array to read its header copied it.
+        fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                switch fields[index].common {
+                case .via: vias += 1
+                case .from: if from == nil { from = index }
+                case .to: if to == nil { to = index }
+                case .callID: if callID == nil { callID = index }
+                case .cseq: if cseq == nil { cseq = index }
+                case .timestamp: if timestamp == nil { timestamp = index }
+                default: continue
+                }
+            }
+            headers.reserveCapacity(vias + 5 + room)
+            for index in fields.indices where vias > 0 && fields[index].common == .via {
+                headers.append(fields[index])
+                vias -= 1
             }
         }
         if let from { headers.append(fields[from]) }

@@ -42,63 +42,87 @@ public enum SIPHeaderName {
 
     /// The canonical name and key of a known or compact name as received, found from its
     /// bytes without making a string: the parser names every header field this way.
-    static func known(_ bytes: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {
+    static func known(_ bytes: ByteText, _ range: Range<Int>) -> (name: String, common: CommonHeader)? {
         guard !range.isEmpty, range.count < KnownTable.maximumLength else { return nil }
         return KnownTable.shared.match(bytes, range)
     }
 
-    /// Known and compact names grouped by length and first letter, their lowercase bytes in
-    /// one array: matching reads plain integers and bytes, most names meet one candidate, and
-    /// no string is touched until a name matches.
-    /// A class: its one shared instance is read in place, where a struct's three arrays were
+    /// Known and compact names grouped by length and first letter, each candidate's lowercase
+    /// spelling in words of 8 bytes: a name is read into words once and compared a word at a
+    /// time (most names meet one candidate), and no string is touched until a name matches.
+    /// A class: its one shared instance is read in place, where a struct's arrays were
     /// copied out of the global (retained and released) for every header name matched.
     private final class KnownTable: Sendable {
         struct Candidate {
+            /// Where its words (and their masks) start in `words` and `masks`.
             let start: Int
             let entry: Int
         }
 
         static let shared = KnownTable()
         static let maximumLength = 32
+        static let wordCount = maximumLength / 8
 
         /// By `bucket(length:first:)`.
         let buckets: [[Candidate]]
-        let lowercase: [UInt8]
-        let entries: [(name: String, key: String)]
+        /// Each candidate's lowercase bytes, zero-padded to whole words.
+        let words: [UInt64]
+        /// 0x20 in each byte where the candidate has a letter: a received byte ORed with it is
+        /// that letter for its either case, and no other byte becomes a letter that way.
+        let masks: [UInt64]
+        let entries: [(name: String, common: CommonHeader)]
 
         private static func bucket(length: Int, first: UInt8) -> Int {
             length << 5 | Int(ByteText.lower(first) & 31)
         }
 
+        /// `bytes` (at most `maximumLength`) as words of 8 bytes, zero-padded.
+        private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> InlineArray<4, UInt64> {
+            var words = InlineArray<4, UInt64>(repeating: 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+            return words
+        }
+
         init() {
             var buckets = [[Candidate]](repeating: [], count: Self.maximumLength << 5)
-            var lowercase: [UInt8] = []
-            var entries: [(name: String, key: String)] = []
+            var words: [UInt64] = []
+            var masks: [UInt64] = []
+            var entries: [(name: String, common: CommonHeader)] = []
             func add(_ spelling: String, name: String, key: String) {
                 let bytes = Array(spelling.utf8)
-                buckets[Self.bucket(length: bytes.count, first: bytes[0])].append(Candidate(start: lowercase.count, entry: entries.count))
-                lowercase += bytes
-                entries.append((name, key))
+                precondition(bytes.count < Self.maximumLength, "a known header name longer than the table's words")
+                buckets[Self.bucket(length: bytes.count, first: bytes[0])].append(Candidate(start: words.count, entry: entries.count))
+                let letters = bytes.map { (0x61...0x7A).contains($0) ? UInt8(0x20) : 0 }
+                let spelled = bytes.withUnsafeBufferPointer(Self.words)
+                let mask = letters.withUnsafeBufferPointer(Self.words)
+                for index in 0..<((bytes.count + 7) / 8) {
+                    words.append(spelled[index])
+                    masks.append(mask[index])
+                }
+                entries.append((name, CommonHeader(key: key)))
             }
             for (key, name) in SIPHeaderName.known { add(key, name: name, key: key) }
             for (letter, name) in SIPHeaderName.compact { add(letter, name: name, key: name.lowercased()) }
             self.buckets = buckets
-            self.lowercase = lowercase
+            self.words = words
+            self.masks = masks
             self.entries = entries
         }
 
-        func match(_ text: ByteText, _ range: Range<Int>) -> (name: String, key: String)? {
-            let found: Int? = lowercase.withUnsafeBufferPointer { lowercase in
-                buckets[Self.bucket(length: range.count, first: text[range.lowerBound])].withUnsafeBufferPointer { candidates in
-                    candidates: for candidate in candidates {
-                        var index = candidate.start
-                        for position in range {
-                            guard ByteText.lower(text[position]) == lowercase[index] else { continue candidates }
-                            index += 1
+        func match(_ text: ByteText, _ range: Range<Int>) -> (name: String, common: CommonHeader)? {
+            let received = Self.words(text[range])
+            let wordCount = (range.count + 7) / 8
+            let found: Int? = words.withUnsafeBufferPointer { words in
+                masks.withUnsafeBufferPointer { masks in
+                    buckets[Self.bucket(length: range.count, first: text[range.lowerBound])].withUnsafeBufferPointer { candidates in
+                        candidates: for candidate in candidates {
+                            for index in 0..<wordCount where received[index] | masks[candidate.start + index] != words[candidate.start + index] {
+                                continue candidates
+                            }
+                            return candidate.entry
                         }
-                        return candidate.entry
+                        return nil
                     }
-                    return nil
                 }
             }
             return found.map { entries[$0] }

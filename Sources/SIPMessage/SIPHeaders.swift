@@ -1,8 +1,10 @@
 /// The header fields of a message in order. Names are canonical; look-ups ignore case.
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
+        /// Canonical: its lowercase form is the key look-ups give (`SIPHeaderName.key`).
         public let name: String
-        let key: String
+        /// Which of the headers the stack reads this is, found once when the field is made.
+        let common: CommonHeader
         /// The value's text: a string of its own, or for a parsed message the one copy of its
         /// header section that every value is a slice of, with the value's UTF-8 offsets in it.
         /// A value becomes a string of its own only when read: most are only passed on or sent,
@@ -26,10 +28,10 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         public init(name: String, value: String) {
             if let key = SIPHeaderName.commonKey(name) ?? SIPHeaderName.keyOfCanonical[name] {
                 self.name = name
-                self.key = key
+                common = CommonHeader(key: key)
             } else {
                 self.name = SIPHeaderName.canonical(name)
-                self.key = self.name.lowercased()
+                common = CommonHeader(key: self.name.lowercased())
             }
             storage = value
             start = 0
@@ -38,9 +40,9 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
         /// The value at UTF-8 offsets `range` of `section` (a received header section, at most
         /// `SIPParser.maximumMessageSize` bytes).
-        init(name: String, key: String, section: String, range: Range<Int>) {
+        init(name: String, common: CommonHeader, section: String, range: Range<Int>) {
             self.name = name
-            self.key = key
+            self.common = common
             storage = section
             start = Int32(range.lowerBound)
             end = Int32(range.upperBound)
@@ -100,20 +102,19 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         }
 
         /// Whether the field's lowercase name is `key`. The lengths first: most fields a look-up
-        /// passes are another header, and comparing two different strings is =='s slow path.
+        /// passes are another header.
         func has(key: String) -> Bool {
-            self.key.utf8.count == key.utf8.count && self.key == key
+            name.utf8.count == key.utf8.count && SIPGrammar.equalsIgnoringCase(name, key)
         }
 
         /// Same name and the same value, byte for byte.
         public static func == (lhs: Field, rhs: Field) -> Bool {
-            lhs.name == rhs.name && lhs.key == rhs.key && lhs.utf8Count == rhs.utf8Count
+            lhs.name == rhs.name && lhs.utf8Count == rhs.utf8Count
                 && lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
         }
 
         public func hash(into hasher: inout Hasher) {
             hasher.combine(name)
-            hasher.combine(key)
             withUTF8 { hasher.combine(bytes: $0) }
         }
     }
@@ -130,16 +131,34 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     public var count: Int { fields.count }
 
+    /// The index of the first field named `name` from `start` on. Read through the buffer:
+    /// taking a field out of the array to read its header copied it, retaining its strings.
+    private func firstIndex(of name: String, from start: Int = 0) -> Int? {
+        let key = SIPHeaderName.key(name), common = CommonHeader(key: key)
+        return fields.withUnsafeBufferPointer { fields in
+            if common != .other {
+                for index in start..<fields.count where fields[index].common == common { return index }
+                return nil
+            }
+            for index in start..<fields.count where fields[index].common == .other && fields[index].has(key: key) { return index }
+            return nil
+        }
+    }
+
     /// The first field's value.
     public subscript(name: String) -> String? {
-        let key = SIPHeaderName.key(name)
-        return fields.first { $0.has(key: key) }?.value
+        firstIndex(of: name).map { fields[$0].value }
     }
 
     /// Every field's value, in order (a comma list in one field stays one value).
     public func values(_ name: String) -> [String] {
-        let key = SIPHeaderName.key(name)
-        return fields.filter { $0.has(key: key) }.map(\.value)
+        var values: [String] = []
+        var next = firstIndex(of: name)
+        while let index = next {
+            values.append(fields[index].value)
+            next = firstIndex(of: name, from: index + 1)
+        }
+        return values
     }
 
     /// Every element of a list header, whether sent as several fields or comma-separated.
@@ -148,8 +167,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     }
 
     public func contains(_ name: String) -> Bool {
-        let key = SIPHeaderName.key(name)
-        return fields.contains { $0.has(key: key) }
+        firstIndex(of: name) != nil
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -186,12 +204,12 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// Replaces every field of that name by one field (appended if there was none).
     public mutating func set(_ name: String, _ value: String) {
-        let key = SIPHeaderName.key(name)
-        if let first = fields.firstIndex(where: { $0.has(key: key) }) {
+        if let first = firstIndex(of: name) {
             fields[first].value = value
-            var index = fields.index(after: first)
-            while index < fields.endIndex {
-                if fields[index].has(key: key) { fields.remove(at: index) } else { index += 1 }
+            var next = firstIndex(of: name, from: first + 1)
+            while let index = next {
+                fields.remove(at: index)
+                next = firstIndex(of: name, from: index)
             }
         } else {
             add(name, value)
@@ -199,14 +217,16 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        let key = SIPHeaderName.key(name)
-        fields.removeAll { $0.has(key: key) }
+        var next = firstIndex(of: name)
+        while let index = next {
+            fields.remove(at: index)
+            next = firstIndex(of: name, from: index)
+        }
     }
 
     /// Replaces the first element of a list header (the top Via), keeping the rest.
     public mutating func replaceFirstElement(_ name: String, with value: String) {
-        let key = SIPHeaderName.key(name)
-        guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
+        guard let index = firstIndex(of: name) else { return }
         // Most fields hold one element (one Via each): then it is replaced whole, not split and joined.
         let (hasComma, hasText) = fields[index].withUTF8 { bytes in
             (bytes.contains(UInt8(ascii: ",")), bytes.contains { $0 != 0x20 && $0 != 0x09 })
@@ -223,8 +243,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// Removes the first element of a list header (the top Via), keeping the rest.
     public mutating func removeFirstElement(_ name: String) {
-        let key = SIPHeaderName.key(name)
-        guard let index = fields.firstIndex(where: { $0.has(key: key) }) else { return }
+        guard let index = firstIndex(of: name) else { return }
         var elements = SIPGrammar.splitList(fields[index].value)
         elements.removeFirst()
         if elements.isEmpty {

@@ -183,23 +183,23 @@ extension SIPRequest {
     /// read once more at most: left behind by every call for those 32 s, they end up
     /// scattered among the established calls' memory, which then cannot go back to the system.
     public var skeleton: SIPRequest {
-        func isKept(_ field: SIPHeaders.Field) -> Bool {
-            // By length first: a field not kept costs one comparison of integers.
-            switch field.key.utf8.count {
-            case 2: return field.key == "to"
-            case 3: return field.key == "via"
-            case 4: return field.key == "from" || field.key == "cseq"
-            case 5: return field.key == "route"
-            case 7: return field.key == "call-id"
-            default: return false
+        func isKept(_ common: CommonHeader) -> Bool {
+            switch common {
+            case .to, .via, .from, .cseq, .route, .callID: true
+            default: false
             }
         }
         var kept = SIPHeaders()
-        kept.reserveCapacity(headers.count { isKept($0) })
-        for field in headers where isKept(field) {
-            var own = field
-            own.detach()
-            kept.append(own)
+        // Through the buffer: taking a field out of the array to read its header copied it.
+        headers.fields.withUnsafeBufferPointer { fields in
+            var count = 0
+            for index in fields.indices where isKept(fields[index].common) { count += 1 }
+            kept.reserveCapacity(count)
+            for index in fields.indices where isKept(fields[index].common) {
+                var own = fields[index]
+                own.detach()
+                kept.append(own)
+            }
         }
         return SIPRequest(method: method, uri: uri, headers: kept)
     }
@@ -229,6 +229,6 @@ extension SIPMessageHeaders {
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
     public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap(SIPGrammar.firstListElement).flatMap { try? Via($0) } }
     /// Read from the value's bytes, with no string made: nil unless it is 1 to 9 digits.
-    public var maxForwards: Int? { headers.fields.first { $0.has(key: "max-forwards") }?.decimalValue }
+    public var maxForwards: Int? { headers.fields.first { $0.common == .maxForwards }?.decimalValue }
     public var contentType: String? { headers["Content-Type"] }
 }

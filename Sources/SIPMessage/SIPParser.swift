@@ -100,15 +100,14 @@ public enum SIPParser {
         var conflictingLengths = false
 
         mutating func note(_ field: SIPHeaders.Field, at value: Place) {
-            // By length first, so that most fields cost one comparison of integers.
-            switch field.key.utf8.count {
-            case 7 where field.key == "call-id": callIDCount += 1; if callID == nil { callID = field.value }
-            case 4 where field.key == "cseq": if cseq == nil { cseq = value }
-            case 4 where field.key == "from": fromCount += 1; if from == nil { from = value }
-            case 2 where field.key == "to": toCount += 1; if to == nil { to = value }
-            case 3 where field.key == "via": if via == nil { via = value }
-            case 12 where field.key == "max-forwards": if maxForwards == nil { maxForwards = field }
-            case 14 where field.key == "content-length":
+            switch field.common {
+            case .callID: callIDCount += 1; if callID == nil { callID = field.value }
+            case .cseq: if cseq == nil { cseq = value }
+            case .from: fromCount += 1; if from == nil { from = value }
+            case .to: toCount += 1; if to == nil { to = value }
+            case .via: if via == nil { via = value }
+            case .maxForwards: if maxForwards == nil { maxForwards = field }
+            case .contentLength:
                 if let contentLength {
                     if !contentLength.hasTrimmedValue(of: field) { conflictingLengths = true }
                 } else {
@@ -127,18 +126,19 @@ public enum SIPParser {
         // are its positions only when no invalid UTF-8 had to be replaced, else each value is
         // a string of its own, repaired by itself.
         let sectionText = String(validating: bytes[section], as: UTF8.self)
-        func slice(_ name: String, _ key: String, _ range: Range<Int>) -> SIPHeaders.Field {
+        func slice(_ name: String, _ common: CommonHeader, _ range: Range<Int>) -> SIPHeaders.Field {
             guard let sectionText else {
                 let repaired = bytes.string(range)
-                return SIPHeaders.Field(name: name, key: key, section: repaired, range: 0..<repaired.utf8.count)
+                return SIPHeaders.Field(name: name, common: common, section: repaired, range: 0..<repaired.utf8.count)
             }
-            return SIPHeaders.Field(name: name, key: key, section: sectionText, range: (range.lowerBound - section.lowerBound)..<(range.upperBound - section.lowerBound))
+            return SIPHeaders.Field(name: name, common: common, section: sectionText,
+                                    range: (range.lowerBound - section.lowerBound)..<(range.upperBound - section.lowerBound))
         }
         // The field being read: its name, where its value lies, and its unfolded value once a
         // continuation line came. Kept in plain variables, so that handing it on copies nothing.
         var hasPending = false
         var pendingName = ""
-        var pendingKey = ""
+        var pendingCommon = CommonHeader.other
         var pendingValue = 0..<0
         var pendingFolded: String?
         func flush() -> SIPParseError? {
@@ -148,11 +148,11 @@ public enum SIPParser {
             let field: SIPHeaders.Field
             if let folded = pendingFolded {
                 pendingFolded = nil
-                field = SIPHeaders.Field(name: pendingName, key: pendingKey, section: folded, range: 0..<folded.utf8.count)
+                field = SIPHeaders.Field(name: pendingName, common: pendingCommon, section: folded, range: 0..<folded.utf8.count)
                 read.foldedValues.append(folded)
                 read.note(field, at: .folded(read.foldedValues.count - 1))
             } else {
-                field = slice(pendingName, pendingKey, pendingValue)
+                field = slice(pendingName, pendingCommon, pendingValue)
                 read.note(field, at: .inMessage(pendingValue))
             }
             read.headers.append(field)
@@ -191,13 +191,13 @@ public enum SIPParser {
             let nameRange = trimmed(bytes, line.lowerBound..<colon)
             let value = trimmed(bytes, (colon + 1)..<line.upperBound)
             if let known = SIPHeaderName.known(bytes, nameRange) {
-                (pendingName, pendingKey) = known
+                (pendingName, pendingCommon) = known
             } else {
                 guard !nameRange.isEmpty, bytes[nameRange].allSatisfy(SIPGrammar.isTokenByte) else {
                     return SIPParseError("bad header name \"\(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self))\"")
                 }
                 pendingName = SIPHeaderName.canonical(String(decoding: bytes[nameRange], as: UTF8.self))
-                pendingKey = pendingName.lowercased()
+                pendingCommon = CommonHeader(key: pendingName.lowercased())
             }
             pendingValue = value
             hasPending = true

@@ -83,7 +83,7 @@ enum SIPSerializer {
         // Through the buffer: the fields are read where they are, not copied (and retained) one by one.
         headers.fields.withUnsafeBufferPointer { fields in
             for index in fields.indices {
-                if fields[index].has(key: "content-length") {
+                if fields[index].common == .contentLength {
                     if !wroteLength { size += contentLength }
                     wroteLength = true
                 } else {
@@ -100,7 +100,7 @@ enum SIPSerializer {
         var wroteLength = false
         headers.fields.withUnsafeBufferPointer { fields in
             for index in fields.indices {
-                if fields[index].has(key: "content-length") {
+                if fields[index].common == .contentLength {
                     if wroteLength { continue }
                     wroteLength = true
                     appendContentLength(body.count, to: &writer)

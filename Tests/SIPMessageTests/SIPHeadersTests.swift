@@ -37,3 +37,57 @@ struct SIPHeadersTests {
         #expect(!headers.contains("Route"))
     }
 }
+
+struct HeaderNameMatchingTests {
+    static func parsed(_ lines: [String]) -> SIPRequest? {
+        let text = (["OPTIONS sip:a@example.com SIP/2.0"] + lines + ["", ""]).joined(separator: "\r\n")
+        guard case .message(.request(let request)) = SIPParser.parse(Array(text.utf8)) else { return nil }
+        return request
+    }
+
+    static let essentials = ["Via: SIP/2.0/UDP h;branch=z9hG4bK1", "From: <sip:a@h>;tag=1", "To: <sip:b@h>",
+                             "Call-ID: c1", "CSeq: 1 OPTIONS"]
+
+    /// Known names in any case, compact or long, are the canonical header the stack reads;
+    /// a name that only looks like one (a byte that is not its letter either case) is not.
+    @Test func knownNamesMatchInAnyCaseAndNothingElseDoes() throws {
+        let request = try #require(Self.parsed(["vIA: SIP/2.0/UDP h;branch=z9hG4bK1", "f: <sip:a@h>;tag=1", "TO: <sip:b@h>",
+                                                "CALL-id: c1", "cseq: 1 OPTIONS", "CONTENT-type: text/plain", "rEcOrD-rOuTe: <sip:p@h;lr>",
+                                                "X-Custom-Thing: yes", "Call_ID: underscore", "Max-Forwards: 70"]))
+        #expect(request.headers.fields.map(\.name) == ["Via", "From", "To", "Call-ID", "CSeq", "Content-Type", "Record-Route",
+                                                         "X-Custom-Thing", "Call_ID", "Max-Forwards"])
+        #expect(request.callID == "c1")
+        #expect(request.headers["call-id"] == "c1")
+        #expect(request.headers["Call_ID"] == "underscore")
+        #expect(request.headers["record-route"] == "<sip:p@h;lr>")
+        #expect(request.headers["x-custom-thing"] == "yes")
+        #expect(request.headers["X-CUSTOM-THING"] == "yes")
+        #expect(request.contentType == "text/plain")
+        #expect(request.maxForwards == 70)
+        // Only a letter's two cases are the same byte: "Call.ID" and "cALL_id" are names of their own.
+        let lookalike = try #require(Self.parsed(Self.essentials + ["Call.ID: other", "cALL_id: another"]))
+        #expect(lookalike.callID == "c1")
+        #expect(lookalike.headers.values("Call-ID") == ["c1"])
+        #expect(lookalike.headers["call.id"] == "other")
+    }
+
+    /// Look-ups, replacement and removal find fields by name whether the stack reads that
+    /// header itself or not, and whichever way the field was made.
+    @Test func lookUpsSetAndRemoveByAnyName() throws {
+        var headers = try #require(Self.parsed(Self.essentials + ["Contact: <sip:a@h>", "X-A: 1", "Route: <sip:r1>", "x-a: 2", "route: <sip:r2>"])).headers
+        #expect(headers.values("X-A") == ["1", "2"])
+        #expect(headers.values("Route") == ["<sip:r1>", "<sip:r2>"])
+        #expect(headers.contains("contact"))
+        #expect(!headers.contains("Subject"))
+        headers.set("x-a", "3")
+        #expect(headers.values("X-A") == ["3"])
+        headers.set("Route", "<sip:r3>")
+        #expect(headers.values("route") == ["<sip:r3>"])
+        headers.add("Subject", "hello")
+        #expect(headers["subject"] == "hello")
+        headers.remove("ROUTE")
+        headers.remove("x-a")
+        #expect(headers.values("Route").isEmpty && headers.values("X-A").isEmpty)
+        #expect(headers.fields.map(\.name) == ["Via", "From", "To", "Call-ID", "CSeq", "Contact", "Subject"])
+    }
+}
