@@ -11,26 +11,39 @@ public enum SIPHeaderName {
 
     /// The lowercase key used for look-ups.
     public static func key(_ name: String) -> String {
-        commonKey(name) ?? keyOfCanonical[name] ?? canonical(name).lowercased()
+        lookup(name).key
     }
 
-    /// The key of a name that code asks for or adds on every message, found before any
-    /// hashing: by length, then one comparison.
-    static func commonKey(_ name: String) -> String? {
+    /// The key of a name and the header the stack reads that it is (`.other` for the rest).
+    static func lookup(_ name: String) -> (key: String, common: CommonHeader) {
+        if let common = common(name) { return common }
+        let key = keyOfCanonical[name] ?? canonical(name).lowercased()
+        return (key, CommonHeader(key: key))
+    }
+
+    /// The key of a name that code asks for or adds on every message, in its canonical
+    /// spelling, found before any hashing: by length, then one comparison.
+    static func common(_ name: String) -> (key: String, common: CommonHeader)? {
         switch name.utf8.count {
-        case 2 where name == "To": return "to"
-        case 3 where name == "Via": return "via"
-        case 4 where name == "CSeq": return "cseq"
-        case 4 where name == "From": return "from"
-        case 5 where name == "Route": return "route"
-        case 5 where name == "Allow": return "allow"
-        case 7 where name == "Call-ID": return "call-id"
-        case 7 where name == "Contact": return "contact"
-        case 12 where name == "Content-Type": return "content-type"
-        case 12 where name == "Max-Forwards": return "max-forwards"
-        case 12 where name == "Record-Route": return "record-route"
-        case 14 where name == "Content-Length": return "content-length"
-        default: return nil
+        case 2 where name == "To": ("to", .to)
+        case 3 where name == "Via": ("via", .via)
+        case 4 where name == "CSeq": ("cseq", .cseq)
+        case 4 where name == "From": ("from", .from)
+        case 5 where name == "Route": ("route", .route)
+        case 5 where name == "Allow": ("allow", .allow)
+        case 6 where name == "Reason": ("reason", .reason)
+        case 7 where name == "Call-ID": ("call-id", .callID)
+        case 7 where name == "Contact": ("contact", .contact)
+        case 7 where name == "Expires": ("expires", .expires)
+        case 7 where name == "Require": ("require", .require)
+        case 9 where name == "Supported": ("supported", .supported)
+        case 9 where name == "Timestamp": ("timestamp", .timestamp)
+        case 10 where name == "User-Agent": ("user-agent", .userAgent)
+        case 12 where name == "Content-Type": ("content-type", .contentType)
+        case 12 where name == "Max-Forwards": ("max-forwards", .maxForwards)
+        case 12 where name == "Record-Route": ("record-route", .recordRoute)
+        case 14 where name == "Content-Length": ("content-length", .contentLength)
+        default: nil
         }
     }
 

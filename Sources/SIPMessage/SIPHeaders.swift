@@ -26,7 +26,10 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         }
 
         public init(name: String, value: String) {
-            if let key = SIPHeaderName.commonKey(name) ?? SIPHeaderName.keyOfCanonical[name] {
+            if let (_, common) = SIPHeaderName.common(name) {
+                self.name = name
+                self.common = common
+            } else if let key = SIPHeaderName.keyOfCanonical[name] {
                 self.name = name
                 common = CommonHeader(key: key)
             } else {
@@ -134,7 +137,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     /// The index of the first field named `name` from `start` on. Read through the buffer:
     /// taking a field out of the array to read its header copied it, retaining its strings.
     private func firstIndex(of name: String, from start: Int = 0) -> Int? {
-        let key = SIPHeaderName.key(name), common = CommonHeader(key: key)
+        let (key, common) = SIPHeaderName.lookup(name)
         return fields.withUnsafeBufferPointer { fields in
             if common != .other {
                 for index in start..<fields.count where fields[index].common == common { return index }
