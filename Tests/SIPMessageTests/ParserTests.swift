@@ -48,6 +48,14 @@ struct ParserTests {
         #expect(options.headers["Call-ID"] == "call-id-longer-than-fifteen")
         #expect(options.callID == "call-id-longer-than-fifteen")
         #expect(options.fromTag == "f1")
+        // Three bytes of a four-byte sequence become one replacement character of three bytes:
+        // the repaired section is as long as the bytes received, and its values still read right.
+        var cut = Array("OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=f1\r\nTo: <sip:b@h>\r\nSubject: caf".utf8)
+        cut += [0xF0, 0x90, 0x80] + Array(" au lait\r\nCall-ID: call-id-longer-than-fifteen\r\nCSeq: 1 OPTIONS\r\n\r\n".utf8)
+        let repaired = try request(cut)
+        #expect(repaired.headers["Subject"] == "caf\u{FFFD} au lait")
+        #expect(repaired.callID == "call-id-longer-than-fifteen")
+        #expect(repaired.headers["CSeq"] == "1 OPTIONS")
     }
 
     @Test func inviteWithSDP() throws {
