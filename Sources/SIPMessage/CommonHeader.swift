@@ -1,7 +1,7 @@
 /// The headers the stack itself reads or writes on every call, named by a small number each
 /// field keeps: telling them apart is one comparison of integers, where comparing keys took a
 /// length check and a string comparison per field, for every field of every message.
-enum CommonHeader: UInt8, Sendable {
+enum CommonHeader: UInt8, Sendable, CaseIterable {
     case other = 0
     case via, from, to, callID, cseq, route, recordRoute, contact, maxForwards, contentLength, contentType
     case timestamp, allow, supported, require, expires, reason, userAgent

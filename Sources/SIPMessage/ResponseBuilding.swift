@@ -5,8 +5,9 @@ extension SIPRequest {
     /// response's header list is allocated once at its size (a final response may be kept for
     /// 32 s, to answer retransmissions).
     public func response(status: Int, reason: String? = nil, toTag: String? = nil, room: Int = 2) -> SIPResponse {
-        // The fields are copied as they are, found in one pass: no look-up per header, and
-        // each copied once, straight into the response.
+        // The fields are copied as they are, found in one pass over the headers (and one
+        // more over the Vias): no look-up per header, and each copied once, straight into
+        // the response.
         var headers = SIPHeaders()
         var vias = 0
         var from: Int?, to: Int?, callID: Int?, cseq: Int?, timestamp: Int?

@@ -9,20 +9,18 @@ public enum SIPHeaderName {
         return known[key] ?? name
     }
 
-    /// The lowercase key used for look-ups.
-    public static func key(_ name: String) -> String {
-        lookup(name).key
-    }
-
-    /// The key of a name and the header the stack reads that it is (`.other` for the rest).
+    /// The lowercase key of a name and the header the stack reads that it is (`.other` for
+    /// the rest). The key is lowercased in ASCII only, as fields compare their names with it:
+    /// header names are tokens.
     static func lookup(_ name: String) -> (key: String, common: CommonHeader) {
         if let common = common(name) { return common }
-        let key = keyOfCanonical[name] ?? canonical(name).lowercased()
+        let key = keyOfCanonical[name] ?? String(decoding: canonical(name).utf8.map(ByteText.lower), as: UTF8.self)
         return (key, CommonHeader(key: key))
     }
 
-    /// The key of a name that code asks for or adds on every message, in its canonical
-    /// spelling, found before any hashing: by length, then one comparison.
+    /// The key and header of a name the stack asks for or adds on every message, in its
+    /// canonical spelling, found before any hashing: by length, then one comparison. Each
+    /// `CommonHeader` with its key as `CommonHeader(key:)` has it (a test holds the two together).
     static func common(_ name: String) -> (key: String, common: CommonHeader)? {
         switch name.utf8.count {
         case 2 where name == "To": ("to", .to)
@@ -53,7 +51,7 @@ public enum SIPHeaderName {
         Dictionary(uniqueKeysWithValues: known.values.map { ($0, $0.lowercased()) })
     }()
 
-    /// The canonical name and key of a known or compact name as received, found from its
+    /// The canonical name and header of a known or compact name as received, found from its
     /// bytes without making a string: the parser names every header field this way.
     static func known(_ bytes: ByteText, _ range: Range<Int>) -> (name: String, common: CommonHeader)? {
         guard !range.isEmpty, range.count < KnownTable.maximumLength else { return nil }
@@ -74,7 +72,6 @@ public enum SIPHeaderName {
 
         static let shared = KnownTable()
         static let maximumLength = 32
-        static let wordCount = maximumLength / 8
 
         /// By `bucket(length:first:)`.
         let buckets: [[Candidate]]
@@ -89,7 +86,7 @@ public enum SIPHeaderName {
             length << 5 | Int(ByteText.lower(first) & 31)
         }
 
-        /// `bytes` (at most `maximumLength`) as words of 8 bytes, zero-padded.
+        /// `bytes` (fewer than `maximumLength`) as words of 8 bytes, zero-padded.
         private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> InlineArray<4, UInt64> {
             var words = InlineArray<4, UInt64>(repeating: 0)
             withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }

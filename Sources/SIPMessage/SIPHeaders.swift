@@ -1,7 +1,7 @@
 /// The header fields of a message in order. Names are canonical; look-ups ignore case.
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
-        /// Canonical: its lowercase form is the key look-ups give (`SIPHeaderName.key`).
+        /// Canonical: its lowercase form is the key look-ups give (`SIPHeaderName.lookup`).
         public let name: String
         /// Which of the headers the stack reads this is, found once when the field is made.
         let common: CommonHeader
@@ -110,6 +110,11 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
             name.utf8.count == key.utf8.count && SIPGrammar.equalsIgnoringCase(name, key)
         }
 
+        /// Whether this field is of `header` (a key and `CommonHeader` from `SIPHeaderName.lookup`).
+        func isOf(_ header: (key: String, common: CommonHeader)) -> Bool {
+            header.common == .other ? common == .other && has(key: header.key) : common == header.common
+        }
+
         /// Same name and the same value, byte for byte.
         public static func == (lhs: Field, rhs: Field) -> Bool {
             lhs.name == rhs.name && lhs.utf8Count == rhs.utf8Count
@@ -134,32 +139,33 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     public var count: Int { fields.count }
 
-    /// The index of the first field named `name` from `start` on. Read through the buffer:
-    /// taking a field out of the array to read its header copied it, retaining its strings.
-    private func firstIndex(of name: String, from start: Int = 0) -> Int? {
-        let (key, common) = SIPHeaderName.lookup(name)
-        return fields.withUnsafeBufferPointer { fields in
-            if common != .other {
-                for index in start..<fields.count where fields[index].common == common { return index }
+    /// The index of the first field with header `name` (its key and `CommonHeader`, from
+    /// `SIPHeaderName.lookup`) from `start` on. Read through the buffer: taking a field out of
+    /// the array to read its header copied it, retaining its strings.
+    private func firstIndex(of name: (key: String, common: CommonHeader), from start: Int = 0) -> Int? {
+        fields.withUnsafeBufferPointer { fields in
+            if name.common != .other {
+                for index in start..<fields.count where fields[index].common == name.common { return index }
                 return nil
             }
-            for index in start..<fields.count where fields[index].common == .other && fields[index].has(key: key) { return index }
+            for index in start..<fields.count where fields[index].common == .other && fields[index].has(key: name.key) { return index }
             return nil
         }
     }
 
     /// The first field's value.
     public subscript(name: String) -> String? {
-        firstIndex(of: name).map { fields[$0].value }
+        firstIndex(of: SIPHeaderName.lookup(name)).map { fields[$0].value }
     }
 
     /// Every field's value, in order (a comma list in one field stays one value).
     public func values(_ name: String) -> [String] {
+        let header = SIPHeaderName.lookup(name)
         var values: [String] = []
-        var next = firstIndex(of: name)
+        var next = firstIndex(of: header)
         while let index = next {
             values.append(fields[index].value)
-            next = firstIndex(of: name, from: index + 1)
+            next = firstIndex(of: header, from: index + 1)
         }
         return values
     }
@@ -170,7 +176,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     }
 
     public func contains(_ name: String) -> Bool {
-        firstIndex(of: name) != nil
+        firstIndex(of: SIPHeaderName.lookup(name)) != nil
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -207,29 +213,22 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// Replaces every field of that name by one field (appended if there was none).
     public mutating func set(_ name: String, _ value: String) {
-        if let first = firstIndex(of: name) {
+        let header = SIPHeaderName.lookup(name)
+        if let first = firstIndex(of: header) {
             fields[first].value = value
-            var next = firstIndex(of: name, from: first + 1)
-            while let index = next {
-                fields.remove(at: index)
-                next = firstIndex(of: name, from: index)
-            }
+            fields.removeSubrange(first + 1..<fields.count, where: header)
         } else {
             add(name, value)
         }
     }
 
     public mutating func remove(_ name: String) {
-        var next = firstIndex(of: name)
-        while let index = next {
-            fields.remove(at: index)
-            next = firstIndex(of: name, from: index)
-        }
+        fields.removeSubrange(0..<fields.count, where: SIPHeaderName.lookup(name))
     }
 
     /// Replaces the first element of a list header (the top Via), keeping the rest.
     public mutating func replaceFirstElement(_ name: String, with value: String) {
-        guard let index = firstIndex(of: name) else { return }
+        guard let index = firstIndex(of: SIPHeaderName.lookup(name)) else { return }
         // Most fields hold one element (one Via each): then it is replaced whole, not split and joined.
         let (hasComma, hasText) = fields[index].withUTF8 { bytes in
             (bytes.contains(UInt8(ascii: ",")), bytes.contains { $0 != 0x20 && $0 != 0x09 })
@@ -246,7 +245,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// Removes the first element of a list header (the top Via), keeping the rest.
     public mutating func removeFirstElement(_ name: String) {
-        guard let index = firstIndex(of: name) else { return }
+        guard let index = firstIndex(of: SIPHeaderName.lookup(name)) else { return }
         var elements = SIPGrammar.splitList(fields[index].value)
         elements.removeFirst()
         if elements.isEmpty {
@@ -254,5 +253,17 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         } else {
             fields[index].value = elements.joined(separator: ", ")
         }
+    }
+}
+
+private extension [SIPHeaders.Field] {
+    /// Removes the fields of `header` within `range` in one pass.
+    mutating func removeSubrange(_ range: Range<Int>, where header: (key: String, common: CommonHeader)) {
+        var kept = range.lowerBound
+        for index in range where !self[index].isOf(header) {
+            swapAt(kept, index)
+            kept += 1
+        }
+        removeSubrange(kept..<range.upperBound)
     }
 }

@@ -229,6 +229,10 @@ extension SIPMessageHeaders {
     public var vias: [Via] { headers.elements("Via").compactMap { try? Via($0) } }
     public var topVia: Via? { essentials?.topVia ?? headers["Via"].flatMap(SIPGrammar.firstListElement).flatMap { try? Via($0) } }
     /// Read from the value's bytes, with no string made: nil unless it is 1 to 9 digits.
-    public var maxForwards: Int? { headers.fields.first { $0.common == .maxForwards }?.decimalValue }
+    public var maxForwards: Int? {
+        headers.fields.withUnsafeBufferPointer { fields in
+            fields.indices.first { fields[$0].common == .maxForwards }.flatMap { fields[$0].decimalValue }
+        }
+    }
     public var contentType: String? { headers["Content-Type"] }
 }
