@@ -9,38 +9,43 @@ public enum SIPHeaderName {
         return known[key] ?? name
     }
 
-    /// The lowercase key of a name and the header the stack reads that it is (`.other` for
-    /// the rest). The key is lowercased in ASCII only, as fields compare their names with it:
-    /// header names are tokens.
-    static func lookup(_ name: String) -> (key: String, common: CommonHeader) {
-        if let common = common(name) { return common }
-        let key = keyOfCanonical[name] ?? String(decoding: canonical(name).utf8.map(ByteText.lower), as: UTF8.self)
-        return (key, CommonHeader(key: key))
+    /// What a look-up by name finds its fields by: one of the headers the stack reads, by its
+    /// number; any other header, by its lowercase key.
+    enum Lookup {
+        case common(CommonHeader)
+        /// Lowercased in ASCII only, as fields compare their names with it: header names are tokens.
+        case other(key: String)
     }
 
-    /// The key and header of a name the stack asks for or adds on every message, in its
-    /// canonical spelling, found before any hashing: by length, then one comparison. Each
-    /// `CommonHeader` with its key as `CommonHeader(key:)` has it (a test holds the two together).
-    static func common(_ name: String) -> (key: String, common: CommonHeader)? {
+    static func lookup(_ name: String) -> Lookup {
+        if let common = common(name) { return .common(common) }
+        let key = keyOfCanonical[name] ?? String(decoding: canonical(name).utf8.map(ByteText.lower), as: UTF8.self)
+        let common = CommonHeader(key: key)
+        return common == .other ? .other(key: key) : .common(common)
+    }
+
+    /// The header the stack reads that a name in its canonical spelling is, found before any
+    /// hashing: by length, then one comparison (a test holds it to `CommonHeader(key:)`).
+    static func common(_ name: String) -> CommonHeader? {
         switch name.utf8.count {
-        case 2 where name == "To": ("to", .to)
-        case 3 where name == "Via": ("via", .via)
-        case 4 where name == "CSeq": ("cseq", .cseq)
-        case 4 where name == "From": ("from", .from)
-        case 5 where name == "Route": ("route", .route)
-        case 5 where name == "Allow": ("allow", .allow)
-        case 6 where name == "Reason": ("reason", .reason)
-        case 7 where name == "Call-ID": ("call-id", .callID)
-        case 7 where name == "Contact": ("contact", .contact)
-        case 7 where name == "Expires": ("expires", .expires)
-        case 7 where name == "Require": ("require", .require)
-        case 9 where name == "Supported": ("supported", .supported)
-        case 9 where name == "Timestamp": ("timestamp", .timestamp)
-        case 10 where name == "User-Agent": ("user-agent", .userAgent)
-        case 12 where name == "Content-Type": ("content-type", .contentType)
-        case 12 where name == "Max-Forwards": ("max-forwards", .maxForwards)
-        case 12 where name == "Record-Route": ("record-route", .recordRoute)
-        case 14 where name == "Content-Length": ("content-length", .contentLength)
+        case 2 where name == "To": .to
+        case 3 where name == "Via": .via
+        case 4 where name == "CSeq": .cseq
+        case 4 where name == "From": .from
+        case 5 where name == "Route": .route
+        case 5 where name == "Allow": .allow
+        case 6 where name == "Reason": .reason
+        case 7 where name == "Call-ID": .callID
+        case 7 where name == "Contact": .contact
+        case 7 where name == "Expires": .expires
+        case 7 where name == "Require": .require
+        case 9 where name == "Supported": .supported
+        case 9 where name == "Timestamp": .timestamp
+        case 10 where name == "User-Agent": .userAgent
+        case 12 where name == "Content-Type": .contentType
+        case 12 where name == "Max-Forwards": .maxForwards
+        case 12 where name == "Record-Route": .recordRoute
+        case 14 where name == "Content-Length": .contentLength
         default: nil
         }
     }

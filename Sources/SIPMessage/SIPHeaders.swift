@@ -1,7 +1,8 @@
 /// The header fields of a message in order. Names are canonical; look-ups ignore case.
 public struct SIPHeaders: Sendable, Hashable, Sequence {
     public struct Field: Sendable, Hashable {
-        /// Canonical: its lowercase form is the key look-ups give (`SIPHeaderName.lookup`).
+        /// Canonical: look-ups of headers the stack does not read compare it, ignoring ASCII
+        /// case, with their key (`SIPHeaderName.lookup`).
         public let name: String
         /// Which of the headers the stack reads this is, found once when the field is made.
         let common: CommonHeader
@@ -26,7 +27,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         }
 
         public init(name: String, value: String) {
-            if let (_, common) = SIPHeaderName.common(name) {
+            if let common = SIPHeaderName.common(name) {
                 self.name = name
                 self.common = common
             } else if let key = SIPHeaderName.keyOfCanonical[name] {
@@ -110,9 +111,13 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
             name.utf8.count == key.utf8.count && SIPGrammar.equalsIgnoringCase(name, key)
         }
 
-        /// Whether this field is of `header` (a key and `CommonHeader` from `SIPHeaderName.lookup`).
-        func isOf(_ header: (key: String, common: CommonHeader)) -> Bool {
-            header.common == .other ? common == .other && has(key: header.key) : common == header.common
+        /// Whether this field is of the header a look-up names.
+        @inline(__always)
+        func isOf(_ header: SIPHeaderName.Lookup) -> Bool {
+            switch header {
+            case .common(let wanted): common == wanted
+            case .other(let key): common == .other && has(key: key)
+            }
         }
 
         /// Same name and the same value, byte for byte.
@@ -139,16 +144,17 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     public var count: Int { fields.count }
 
-    /// The index of the first field with header `name` (its key and `CommonHeader`, from
-    /// `SIPHeaderName.lookup`) from `start` on. Read through the buffer: taking a field out of
-    /// the array to read its header copied it, retaining its strings.
-    private func firstIndex(of name: (key: String, common: CommonHeader), from start: Int = 0) -> Int? {
+    /// The index of the first field of `header` from `start` on. Read through the buffer:
+    /// taking a field out of the array to read its header copied it, retaining its strings;
+    /// and `isOf` taken apart, so that a look-up by number touches no string.
+    private func firstIndex(of header: SIPHeaderName.Lookup, from start: Int = 0) -> Int? {
         fields.withUnsafeBufferPointer { fields in
-            if name.common != .other {
-                for index in start..<fields.count where fields[index].common == name.common { return index }
-                return nil
+            switch header {
+            case .common(let wanted):
+                for index in start..<fields.count where fields[index].common == wanted { return index }
+            case .other(let key):
+                for index in start..<fields.count where fields[index].common == .other && fields[index].has(key: key) { return index }
             }
-            for index in start..<fields.count where fields[index].common == .other && fields[index].has(key: name.key) { return index }
             return nil
         }
     }
@@ -258,7 +264,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
 private extension [SIPHeaders.Field] {
     /// Removes the fields of `header` within `range` in one pass.
-    mutating func removeSubrange(_ range: Range<Int>, where header: (key: String, common: CommonHeader)) {
+    mutating func removeSubrange(_ range: Range<Int>, where header: SIPHeaderName.Lookup) {
         var kept = range.lowerBound
         for index in range where !self[index].isOf(header) {
             swapAt(kept, index)
