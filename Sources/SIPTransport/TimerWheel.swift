@@ -17,7 +17,9 @@ final class TimerWheel: Sendable {
 
     static let resolution = TimeAmount.milliseconds(10)
     static let slotCount = 4096
-    static let sectionCount = 16
+    /// A tick's slot of every section, taken out of the wheel to be fired.
+    private typealias TakenSlots = InlineArray<16, [Timer]>
+    static let sectionCount = TakenSlots.count
 
     private final class Section: Sendable {
         let state = Mutex(State())
@@ -67,7 +69,10 @@ final class TimerWheel: Sendable {
     func start(on loop: any EventLoop, fire: @escaping @Sendable (Timer) -> Void) {
         let repeated = loop.scheduleRepeatedTask(initialDelay: Self.resolution, delay: Self.resolution) { [weak self] _ in
             guard let self else { return }
-            for timer in self.advance() { fire(timer) }
+            let taken = self.advance()
+            for section in 0..<Self.sectionCount {
+                for timer in taken[section] where timer.rounds == 0 && !isCancelled(timer) { fire(timer) }
+            }
         }
         task.withLock { $0 = repeated }
     }
@@ -76,23 +81,27 @@ final class TimerWheel: Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    private func advance() -> [Timer] {
-        var due: [Timer] = []
-        for section in sections {
-            section.state.withLock { state in
+    private func isCancelled(_ timer: Timer) -> Bool {
+        cancelled[Int(timer.id) & (Self.cancelledSlots - 1)].load(ordering: .relaxed) == timer.id
+    }
+
+    /// Moves every section on a slot and takes that slot's timers out whole, to be fired once
+    /// every lock is released: copying the due ones into a list of their own retained each key,
+    /// and growing that list took large allocations each tick, which make glibc sort every
+    /// chunk freed since (up to 32 s after a call ends, its transactions' expiry is most of the
+    /// loop's work). Timers due in a later turn of the wheel go back, a turn nearer.
+    private func advance() -> TakenSlots {
+        var taken = TakenSlots(repeating: [])
+        for section in 0..<Self.sectionCount {
+            sections[section].state.withLock { state in
                 state.current = (state.current + 1) % Self.slotCount
-                var later: [Timer] = []
-                for var timer in state.slots[state.current] {
-                    if timer.rounds == 0 {
-                        if cancelled[Int(timer.id) & (Self.cancelledSlots - 1)].load(ordering: .relaxed) != timer.id { due.append(timer) }
-                    } else {
-                        timer.rounds -= 1
-                        later.append(timer)
-                    }
+                swap(&taken[section], &state.slots[state.current])
+                for var timer in taken[section] where timer.rounds > 0 {
+                    timer.rounds -= 1
+                    state.slots[state.current].append(timer)
                 }
-                state.slots[state.current] = later
             }
         }
-        return due
+        return taken
     }
 }

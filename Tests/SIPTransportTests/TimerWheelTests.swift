@@ -63,6 +63,33 @@ struct TimerWheelTests {
         }
     }
 
+    /// Every section is moved on before any timer fires: a timer that a firing one adds, one
+    /// tick ahead in any section, fires on the next tick, not on this one.
+    @Test func aTimerAddedWhileTimersFireWaitsForTheNextTick() {
+        let keys = (0..<64).map { TransactionKey.client(branch: "z9hG4bK-section\($0)", method: "BYE") }
+        #expect(Set(keys.map { $0.bucket(of: TimerWheel.sectionCount) }).count > 1)
+        let loop = EmbeddedEventLoop()
+        let wheel = TimerWheel()
+        let first = wheel.reserveIDs(keys.count), followers = wheel.reserveIDs(keys.count)
+        let fired = Mutex<[(id: UInt64, atMilliseconds: UInt64)]>([])
+        wheel.start(on: loop) { timer in
+            fired.withLock { $0.append((timer.id, loop.now.uptimeNanoseconds / 1_000_000)) }
+            let index = Int(timer.id - first)
+            if index < keys.count {
+                // In the next key's section: sections before and after this one alike.
+                wheel.add(.e, for: keys[(index + 1) % keys.count], after: .milliseconds(10), id: followers + UInt64(index))
+            }
+        }
+        defer { wheel.stop() }
+        for (index, key) in keys.enumerated() { wheel.add(.e, for: key, after: .milliseconds(20), id: first + UInt64(index)) }
+        loop.advanceTime(by: .milliseconds(20))
+        #expect(fired.withLock { $0.map(\.atMilliseconds) } == Array(repeating: 20, count: keys.count))
+        loop.advanceTime(by: .milliseconds(10))
+        let followed = fired.withLock { Array($0.dropFirst(keys.count)) }
+        #expect(Set(followed.map(\.id)) == Set((0..<UInt64(keys.count)).map { followers + $0 }))
+        #expect(followed.allSatisfy { $0.atMilliseconds == 30 })
+    }
+
     @Test func reservedIDsAreFreshAndConsecutive() {
         let wheel = TimerWheel()
         let first = wheel.reserveIDs(4)
