@@ -268,7 +268,9 @@ public final class SIPStack: Sendable {
     }
 
     private func fire(_ timer: TimerWheel.Timer) {
-        guard let effects = table.update(timer.key, firing: timer, { $0.fire(timer.timer) }) else { return }
+        // The closure captures the kind alone: capturing the timer would copy its key.
+        let kind = timer.timer
+        guard let effects = table.update(timer.key, firing: (kind, timer.id), { $0.fire(kind) }) else { return }
         perform(effects, key: timer.key, retransmitting: timer.timer != .trying)
     }
 

@@ -71,7 +71,10 @@ final class TimerWheel: Sendable {
             guard let self else { return }
             let taken = self.advance()
             for section in 0..<Self.sectionCount {
-                for timer in taken[section] where timer.rounds == 0 && !isCancelled(timer) { fire(timer) }
+                // Through the buffer: `for timer in` copies every timer, retaining its key.
+                taken[section].withUnsafeBufferPointer { timers in
+                    for index in timers.indices where timers[index].rounds == 0 && !isCancelled(timers[index]) { fire(timers[index]) }
+                }
             }
         }
         task.withLock { $0 = repeated }
@@ -96,9 +99,12 @@ final class TimerWheel: Sendable {
             sections[section].state.withLock { state in
                 state.current = (state.current + 1) % Self.slotCount
                 swap(&taken[section], &state.slots[state.current])
-                for var timer in taken[section] where timer.rounds > 0 {
-                    timer.rounds -= 1
-                    state.slots[state.current].append(timer)
+                taken[section].withUnsafeBufferPointer { timers in
+                    for index in timers.indices where timers[index].rounds > 0 {
+                        var timer = timers[index]
+                        timer.rounds -= 1
+                        state.slots[state.current].append(timer)
+                    }
                 }
             }
         }

@@ -210,10 +210,13 @@ final class TransactionTable: Sendable {
         return (effects, started)
     }
 
+    /// A wheel timer that came due, without its key: copying that would retain its strings.
+    typealias FiringTimer = (timer: TransactionTimer, id: UInt64)
+
     /// Runs `body` on the transaction's machine under its shard's lock and applies the timer
     /// actions there; the rest comes back to be performed outside the lock. With `firing`, the
     /// body runs only if that timer is still the transaction's (not cancelled or replaced).
-    func update(_ key: TransactionKey, firing: TimerWheel.Timer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
+    func update(_ key: TransactionKey, firing: FiringTimer? = nil, _ body: (inout Machine) -> [TransactionAction]) -> Effects? {
         let effects: Effects? = shard(key).slab.withLock { slab in
             guard let index = slab.index(of: key) else { return nil }
             let effects = apply(body, to: &slab[at: index], firing: firing)
@@ -225,7 +228,7 @@ final class TransactionTable: Sendable {
     }
 
     /// Runs `body` on an entry, under its shard's lock.
-    private func apply(_ body: (inout Machine) -> [TransactionAction], to entry: inout Entry, firing: TimerWheel.Timer?) -> Effects? {
+    private func apply(_ body: (inout Machine) -> [TransactionAction], to entry: inout Entry, firing: FiringTimer?) -> Effects? {
         if let firing {
             guard entry.timers[firing.timer] == firing.id else { return nil }
             entry.timers[firing.timer] = 0
