@@ -150,9 +150,10 @@ def caller_seconds():
 def rates_until_failure(rates):
     """The listed rates, then on by the list's last step for a system still passing them (sipp
     alone, most often): a ratio against a ceiling that never failed would be against a lower
-    bound. Bounded: at most up to twice the last listed rate."""
+    bound. Bounded: up to twice the last listed rate, in at most 10 steps (the list rises, as
+    main() checks)."""
     yield from rates
-    increment = rates[-1] - rates[-2] if len(rates) > 1 else rates[-1]
+    increment = max(rates[-1] - rates[-2] if len(rates) > 1 else rates[-1], rates[-1] // 10)
     rate = rates[-1] + increment
     while rate <= 2 * rates[-1]:
         yield rate
@@ -258,6 +259,8 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "call-rate-results.md"))
     options = parser.parse_args()
     rates = [int(rate) for rate in options.rates.split(",")]
+    if rates[0] <= 0 or any(later <= earlier for earlier, later in zip(rates, rates[1:])):
+        sys.exit(f"--rates {options.rates}: give rising rates above 0")
     for tool in ("sipp", "kamailio"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install -y sip-tester kamailio")
@@ -366,10 +369,17 @@ def main():
         shed = f"{overload['completed']:.0f}, {overload['retrans']}" if overload else ""
         lines.append(f"| {result['name']} | {result['rate']}{' (never failed)' if result['unfailed'] else ''} | {result['mean']:.2f} | {result['p50']:.1f} | {result['p90']:.1f} | {result['p99']:.1f} | "
                      f"{result['cpu']:.3f} | {result['sipp_cpu']:.3f} | {result['memory'] / 1024:.0f} | {shed} |")
-    ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
-    lines += ["", f"- distributor / Kamailio, best of each: {ratio(ours['rate'], kamailio['rate'])} ({ours['name']} against {kamailio['name']})",
-              f"- distributor / ceiling: {ratio(ours['rate'], ceiling['rate'])}"
-              + (f" at most: sipp alone passed every rate offered, up to {ceiling['rate']}/s" if ceiling["unfailed"] else ""),
+    def ratio(a, b):
+        """a's rate over b's, saying which way it can be off when either never failed."""
+        if not b["rate"]:
+            return "n/a"
+        bound = {(True, False): " at least", (False, True): " at most", (True, True): " (both never failed: no bound)"}
+        unfailed = [name for name in (a, b) if name["unfailed"]]
+        qualifier = bound.get((a["unfailed"], b["unfailed"]), "")
+        reason = f": {' and '.join(result['name'] for result in unfailed)} passed every rate offered" if unfailed else ""
+        return f"{a['rate'] / b['rate']:.2f}{qualifier}{reason}"
+    lines += ["", f"- distributor / Kamailio, best of each: {ratio(ours, kamailio)} ({ours['name']} against {kamailio['name']})",
+              f"- distributor / ceiling: {ratio(ours, ceiling)}",
               budget(ceiling, kamailio, ours),
               "- Latency comes from sipp's response-time trace (coarse: sipp's clock ticks in ms).",
               "- Overload: each middle box, after its latency run, is offered twice its sustained rate for the same seconds; "
