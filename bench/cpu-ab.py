@@ -16,6 +16,10 @@ A binary named `kamailio` (or `kamailio:N`, N children; 2 by default) runs Kamai
 split for the system our call rate is compared with, measured in the same run.
 
     python3 bench/cpu-ab.py --rate 2500 --seconds 12 .build/release/distributor /tmp/other-build kamailio
+
+With `--tail 34` each run is followed by 34 s without calls, whose CPU is printed apart: the
+expiry of the run's transactions (32 s after their calls, Timers J, L and M), which a run
+shorter than 32 s leaves entirely to after its end.
 """
 import argparse
 import os
@@ -45,6 +49,9 @@ def main():
     parser.add_argument("--rate", type=int, default=2500, help="calls per second (keep it below every build's limit)")
     parser.add_argument("--seconds", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--tail", type=int, default=0,
+                        help="then wait this many seconds and print the CPU spent in them per 1,000 calls: "
+                             "ours expires a call's transactions up to 32 s after it ends (34 covers it)")
     arguments = parser.parse_args()
     if any(kamailio_children(binary) for binary in arguments.binaries) and not shutil.which("kamailio"):
         sys.exit("kamailio is missing: apt-get install -y kamailio")
@@ -54,7 +61,7 @@ def main():
             children = kamailio_children(binary)
             if not children:
                 os.environ["DIST"] = os.path.abspath(binary)
-            with rig("cpu-ab-", 25085, 28021, 28088, (25091, 25092), (27000, 27100), arguments.seconds + 60,
+            with rig("cpu-ab-", 25085, 28021, 28088, (25091, 25092), (27000, 27100), arguments.seconds + arguments.tail + 60,
                      kamailio_children=children) as (work, serve):
                 pids = call_rate.children(serve.pid)
                 user_before, system_before = user_and_system_seconds(pids)
@@ -62,6 +69,8 @@ def main():
                 run = call_rate.call(25085, arguments.rate, arguments.seconds, work)
                 threads_after, wall = busiest_thread_seconds(pids), time.monotonic() - started
                 user_after, system_after = user_and_system_seconds(pids)
+                time.sleep(arguments.tail)
+                tail = sum(user_and_system_seconds(pids)) - user_after - system_after
                 # One event loop is one thread: near a whole core it falls behind at any burst.
                 busiest = max((seconds - threads_before.get(tid, 0) for tid, seconds in threads_after.items()), default=0)
                 refusals = [line.strip() for line in open(os.path.join(work, "serve.log")) if "overload:" in line] if not children else []
@@ -70,7 +79,8 @@ def main():
             if run["ok"] == run["calls"] and (binary not in lowest or user + system < sum(lowest[binary])):
                 lowest[binary] = (user, system)
             print(f"round {round_number + 1} {binary}: {run['ok']}/{run['calls']} answered, {run['retrans']} retransmissions; "
-                  f"user {user:.3f}, system {system:.3f} CPU s per 1,000 calls; busiest thread {busiest / wall:.0%} of a core", flush=True)
+                  f"user {user:.3f}, system {system:.3f} CPU s per 1,000 calls; busiest thread {busiest / wall:.0%} of a core"
+                  + (f"; in the {arguments.tail} s after, {tail * per:.3f} CPU s per 1,000 calls" if arguments.tail else ""), flush=True)
             for line in refusals:
                 print(f"  {line}", flush=True)
     for binary, (user, system) in lowest.items():
